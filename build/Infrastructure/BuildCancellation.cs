@@ -1,0 +1,82 @@
+using System.Runtime.InteropServices;
+
+namespace Build.Infrastructure;
+
+/// <summary>
+/// Turns SIGINT (Ctrl-C) and SIGTERM into an orderly stop: the running child processes are killed, the current
+/// task fails, Cake runs Teardown (which removes the temporary Docker config), and the process exits with
+/// 130 or 143 as a shell would. A second signal exits at once.
+/// </summary>
+public sealed class BuildCancellation : IDisposable
+{
+    private readonly CancellationTokenSource _source = new();
+    private readonly List<PosixSignalRegistration> _registrations = [];
+    private int _exitCode;
+
+    public CancellationToken Token => _source.Token;
+
+    public bool IsCancellationRequested => _source.IsCancellationRequested;
+
+    /// <summary>The signal that stopped the build, e.g. SIGINT, or null.</summary>
+    public string? Signal { get; private set; }
+
+    /// <summary>Starts listening for SIGINT and SIGTERM.</summary>
+    public static BuildCancellation ListenForSignals()
+    {
+        var cancellation = new BuildCancellation();
+        cancellation._registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGINT, context => cancellation.OnSignal(context, 130)));
+        cancellation._registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => cancellation.OnSignal(context, 143)));
+        return cancellation;
+    }
+
+    /// <summary>Requests cancellation as if <paramref name="signal"/> had arrived (for tests).</summary>
+    public void Cancel(string signal, int exitCode)
+    {
+        if (Interlocked.CompareExchange(ref _exitCode, exitCode, 0) == 0)
+        {
+            Signal = signal;
+            _source.Cancel();
+        }
+    }
+
+    /// <summary>The exit code of a cancelled run, else <paramref name="exitCode"/>.</summary>
+    public int ExitCodeOr(int exitCode) => IsCancellationRequested ? _exitCode : exitCode;
+
+    /// <summary>Throws the error a task reports when the build was cancelled.</summary>
+    public void ThrowIfCancellationRequested()
+    {
+        if (IsCancellationRequested)
+        {
+            throw new BuildCancelledException(Signal!, _exitCode);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var registration in _registrations)
+        {
+            registration.Dispose();
+        }
+
+        _source.Dispose();
+    }
+
+    private void OnSignal(PosixSignalContext context, int exitCode)
+    {
+        if (IsCancellationRequested)
+        {
+            // Second signal: the user insists. Exit now; ProcessExit handlers still remove temporary files.
+            Environment.Exit(_exitCode);
+        }
+
+        context.Cancel = true;
+        Cancel(context.Signal.ToString(), exitCode);
+    }
+}
+
+/// <summary>The build was stopped by a signal; the process exits with <see cref="ExitCode"/> (128 + signal number).</summary>
+public sealed class BuildCancelledException(string signal, int exitCode)
+    : Exception($"The build was cancelled ({signal}).")
+{
+    public int ExitCode { get; } = exitCode;
+}

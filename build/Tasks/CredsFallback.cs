@@ -1,0 +1,71 @@
+using Build.Docker;
+using Build.Infrastructure;
+using Cake.Core.Diagnostics;
+using Cake.Frosting;
+
+namespace Build.Tasks;
+
+[TaskName("CredsFallback")]
+[TaskDescription("Runs docker, minikube and kubectl with a temporary DOCKER_CONFIG without Docker Desktop's credential helper, when ~/.docker/config.json uses it.")]
+public sealed class CredsFallback : FrostingTask<BuildContext>
+{
+    public override void Run(BuildContext context)
+    {
+        var tempRoot = Path.GetTempPath();
+        foreach (var abandoned in TemporaryDockerConfig.RemoveAbandoned(tempRoot))
+        {
+            context.Log.Verbose("CredsFallback: removed {0}, left behind by a run that was killed.", abandoned);
+        }
+
+        var inputs = context.FallbackInputs;
+        var decision = DockerConfigFallback.Decide(inputs);
+        foreach (var warning in decision.Warnings)
+        {
+            context.Log.Warning("CredsFallback: {0}", warning);
+        }
+
+        if (!decision.Apply)
+        {
+            context.Log.Information("CredsFallback: skipped: {0}.", decision.Reason);
+            return;
+        }
+
+        var temporary = TemporaryDockerConfig.Create(
+            decision.ConfigJson!,
+            DockerConfigFallback.UserDockerDirectory(inputs.HomeDirectory!),
+            tempRoot,
+            warning => context.Log.Warning("CredsFallback: {0}", warning));
+        context.TemporaryDockerConfig = temporary;
+        Environment.SetEnvironmentVariable(EnvironmentVariableNames.DockerConfig, temporary.Path);
+
+        context.Log.Information(
+            "CredsFallback: applied: {0}. docker, minikube and kubectl now run with DOCKER_CONFIG={1} ({2}). Opt out with --{3}=1 or {4}=1.",
+            decision.Reason,
+            temporary.Path,
+            DescribeKept(decision, temporary),
+            ArgumentNames.KeepDockerCreds.Name,
+            EnvironmentVariableNames.KeepDockerCreds);
+    }
+
+    /// <summary>What the temporary config keeps, by name only: never a credential value.</summary>
+    private static string DescribeKept(FallbackDecision decision, TemporaryDockerConfig temporary)
+    {
+        var parts = new List<string>
+        {
+            decision.KeptLogins.Count == 0
+                ? "no inline registry logins"
+                : $"inline logins for {string.Join(", ", decision.KeptLogins)}",
+        };
+        if (decision.KeptSettings.Count > 0)
+        {
+            parts.Add($"settings {string.Join(", ", decision.KeptSettings)}");
+        }
+
+        if (temporary.Linked.Count > 0)
+        {
+            parts.Add($"links to {string.Join(", ", temporary.Linked)}");
+        }
+
+        return "keeps " + string.Join("; ", parts);
+    }
+}

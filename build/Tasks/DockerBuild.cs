@@ -1,0 +1,86 @@
+using Build.Configuration;
+using Build.Docker;
+using Build.Infrastructure;
+using Build.Tools;
+using Cake.Core.Diagnostics;
+using Cake.Frosting;
+
+namespace Build.Tasks;
+
+[TaskName("DockerBuild")]
+[IsDependentOn(typeof(CredsFallback))]
+[TaskDescription("Builds the services' images in parallel and tags each <image>:latest and <image>:id-<image ID>.")]
+public sealed class DockerBuild : AsyncFrostingTask<BuildContext>
+{
+    private const int QuotedLines = 12;
+
+    public override async Task RunAsync(BuildContext context)
+    {
+        var services = context.Config.Services;
+        using var slots = new SemaphoreSlim(context.Settings.Parallelism ?? services.Count);
+        var outcomes = await Task.WhenAll(services.Select(async service =>
+        {
+            await slots.WaitAsync();
+            try
+            {
+                return await Task.Run(() => Build(context, service));
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }));
+
+        var built = outcomes.OfType<BuiltImage>().ToList();
+        context.BuiltImages.AddRange(built);
+        var table = new TextTable("Service", "Image", "Image ID", "Time");
+        foreach (var image in built)
+        {
+            table.Add(image.Service.Name, image.Reference, BuiltImage.Hex(image.ImageId)[..12], $"{image.Duration.TotalSeconds:0.0}s");
+        }
+
+        context.LogTable(table);
+
+        var failures = outcomes.OfType<ToolFailedException>().ToList();
+        if (failures.Count > 0)
+        {
+            throw new PipelineException(string.Join("\n", failures.Select(f => f.Message)));
+        }
+    }
+
+    /// <summary>Builds one image; a failing build is returned (so the others finish), anything else thrown.</summary>
+    private static object Build(BuildContext context, ServiceConfig service)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var iidFile = Path.Combine(Path.GetTempPath(), $"coinpilot-iid-{Guid.NewGuid():N}");
+        try
+        {
+            context.DockerBuild(
+                new DockerImageBuildSettings
+                {
+                    File = service.Dockerfile,
+                    Tag = [$"{service.Image}:latest"],
+                    Iidfile = iidFile,
+                },
+                service.Context,
+                new ToolRun
+                {
+                    OnOutputLine = line => context.LogLine(service.Name, line),
+                    OnErrorLine = line => context.LogLine(service.Name, line),
+                    QuotedLines = QuotedLines,
+                });
+            var image = new BuiltImage(service, File.ReadAllText(iidFile).Trim(), clock.Elapsed);
+            context.DockerTag(image.ImageId, image.Reference);
+            return image;
+        }
+        catch (ToolFailedException failure)
+        {
+            return new ToolFailedException(
+                failure.Result with { CommandLine = $"docker build of {service.Name} ({service.Dockerfile})" }, QuotedLines);
+        }
+        finally
+        {
+            File.Delete(iidFile);
+        }
+    }
+}

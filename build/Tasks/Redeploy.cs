@@ -1,0 +1,10 @@
+using Cake.Frosting;
+
+namespace Build.Tasks;
+
+[TaskName("Redeploy")]
+[IsDependentOn(typeof(Rollout))]
+[TaskDescription("The main job: CredsFallback -> DockerBuild -> MinikubeImageLoad -> Rollout for the changed services.")]
+public sealed class Redeploy : FrostingTask<BuildContext>
+{
+}
