@@ -1,6 +1,7 @@
 using Build.Configuration;
 using Build.Docker;
 using Build.Infrastructure;
+using Build.Kubernetes;
 using Cake.Core;
 using Cake.Core.Diagnostics;
 using Cake.Frosting;
@@ -22,7 +23,14 @@ public sealed class BuildContext : FrostingContext
         Cancellation = cancellation;
         Settings = BuildSettings.Parse(context.Arguments, context.Environment.GetEnvironmentVariable, context.Environment.WorkingDirectory.FullPath);
         _config = new Lazy<RedeployConfig>(() => RedeployConfig.Load(Settings.ConfigPath).WithOverrides(Settings));
+        GitHub = new GitHubActions(context.Environment.GetEnvironmentVariable);
     }
+
+    public GitHubActions GitHub { get; }
+
+    /// <summary>Runs a long step with a spinner in a terminal, or with plain progress lines elsewhere.</summary>
+    public T WithProgress<T>(string step, string activity, Func<T> work) =>
+        Progress.Run(Progress.IsInteractive(GitHub), step, activity, text => LogText(text), work);
 
     public BuildSettings Settings { get; }
 
@@ -31,6 +39,20 @@ public sealed class BuildContext : FrostingContext
 
     /// <summary>The images DockerBuild made, in the order of the services file.</summary>
     public List<BuiltImage> BuiltImages { get; } = [];
+
+    /// <summary>Deployments ApplyManifests created or changed: Rollout waits for them even if their image is already set.</summary>
+    public HashSet<string> AppliedDeployments { get; } = [];
+
+    /// <summary>What happened to each service, for the summary Teardown prints.</summary>
+    public RunReport Report { get; } = new();
+
+    /// <summary>kubectl settings for the configured context and namespace.</summary>
+    public KubectlSettings Kubectl(TimeSpan? toolTimeout = null) => new()
+    {
+        Context = Config.KubeContext,
+        Namespace = Config.Namespace,
+        ToolTimeout = toolTimeout ?? TimeSpan.FromMinutes(2),
+    };
 
     public BuildCancellation Cancellation { get; }
 
@@ -45,22 +67,25 @@ public sealed class BuildContext : FrostingContext
         DockerConfigFile.Read);
 
     /// <summary>Logs one line of a tool's output, prefixed with whose it is; safe from parallel builds.</summary>
-    public void LogLine(string prefix, string line)
-    {
-        lock (_logLock)
-        {
-            Log.Information("[{0}] {1}", prefix, line);
-        }
-    }
+    public void LogLine(string prefix, string line) => LogText($"[{prefix}] {line}");
 
     public void LogTable(TextTable table)
     {
+        foreach (var line in table.Lines())
+        {
+            LogText(line);
+        }
+    }
+
+    /// <summary>
+    /// Logs text as it is, at Normal verbosity. (Cake highlights format arguments, which suits a value in a
+    /// sentence but not a whole line of tool output, so the text itself is the format, braces escaped.)
+    /// </summary>
+    public void LogText(string text, LogLevel level = LogLevel.Information)
+    {
         lock (_logLock)
         {
-            foreach (var line in table.Lines())
-            {
-                Log.Information("{0}", line);
-            }
+            Log.Write(Verbosity.Normal, level, text.Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal));
         }
     }
 }

@@ -33,6 +33,11 @@ public sealed class DockerBuild : AsyncFrostingTask<BuildContext>
 
         var built = outcomes.OfType<BuiltImage>().ToList();
         context.BuiltImages.AddRange(built);
+        foreach (var image in built)
+        {
+            context.Report.For(image.Service.Name).Image = image;
+        }
+
         var table = new TextTable("Service", "Image", "Image ID", "Time");
         foreach (var image in built)
         {

@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using Spectre.Console;
+
+namespace Build.Infrastructure;
+
+/// <summary>
+/// Shows that a long step is alive: a spinner with the elapsed time in an interactive terminal, plain lines
+/// elsewhere (a start line, a "still ..." line every <see cref="HeartbeatInterval"/>, a done line), so logs
+/// in CI stay readable. Output of the work itself must not go to the console while the spinner runs.
+/// </summary>
+public static class Progress
+{
+    public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(15);
+
+    /// <summary>True in a terminal a person watches: output not redirected, and not a CI job.</summary>
+    public static bool IsInteractive(GitHubActions gitHub) =>
+        !Console.IsOutputRedirected && !gitHub.IsActive && Environment.GetEnvironmentVariable("CI") is null;
+
+    /// <summary>Runs <paramref name="work"/>, reported as "<paramref name="step"/>: <paramref name="activity"/>".</summary>
+    public static T Run<T>(bool interactive, string step, string activity, Action<string> log, Func<T> work)
+    {
+        var clock = Stopwatch.StartNew();
+        T result;
+        if (interactive)
+        {
+            result = AnsiConsole.Status().Spinner(Spinner.Known.Dots).Start(Markup.Escape($"{step}: {activity}"), status =>
+            {
+                var running = Task.Run(work);
+                while (!running.Wait(TimeSpan.FromMilliseconds(250)))
+                {
+                    status.Status(Markup.Escape($"{step}: {activity} ({clock.Elapsed.TotalSeconds:0}s)"));
+                }
+
+                return running.GetAwaiter().GetResult();
+            });
+        }
+        else
+        {
+            log($"{step}: {activity}...");
+            using var heartbeat = new Timer(
+                _ => log($"{step}: still {activity} ({clock.Elapsed.TotalSeconds:0}s so far)"), null, HeartbeatInterval, HeartbeatInterval);
+            result = work();
+        }
+
+        log($"{step}: done in {clock.Elapsed.TotalSeconds:0.0}s.");
+        return result;
+    }
+}

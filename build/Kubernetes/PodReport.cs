@@ -1,0 +1,110 @@
+using System.Text.Json.Nodes;
+using Build.Minikube;
+
+namespace Build.Kubernetes;
+
+/// <summary>Why a pod's container is not running, with what to do about it (in the manner of Skaffold's diagnosis).</summary>
+public sealed record PodProblem(string Pod, string Container, string Reason, string Message, int Restarts, int? LastExitCode)
+{
+    /// <summary>Crash-looping or exited containers: their previous run's log says why.</summary>
+    public bool WantsLogs => Reason is "CrashLoopBackOff" or "Error" || LastExitCode is not null and not 0;
+
+    public string Describe() =>
+        $"pod {Pod}: container {Container} is {Reason}" +
+        (Message.Length > 0 ? $": {Message}" : "") +
+        (Restarts > 0 ? $" (restarted {Restarts} times" + (LastExitCode is { } code ? $", last exit code {code})" : ")") : "");
+
+    public string? Hint(string profile) => Reason switch
+    {
+        "ErrImageNeverPull" => $"The image is not on the minikube node. Check that it was loaded: minikube -p {profile} image ls.",
+        "ErrImagePull" or "ImagePullBackOff" =>
+            "The node tried to pull the image from a registry. Images loaded with minikube image load need imagePullPolicy: IfNotPresent or Never " +
+            "(the default for :latest is Always).",
+        "CrashLoopBackOff" or "Error" => "The container keeps exiting; its last log lines follow.",
+        "CreateContainerConfigError" => "A ConfigMap or Secret the container refers to is missing.",
+        "RunContainerError" or "CreateContainerError" => "The container could not start: check its command and the image's entrypoint.",
+        "Unschedulable" => "No node can take the pod: check its resource requests and node selectors.",
+        _ => null,
+    };
+}
+
+/// <summary>Reads pods and events as kubectl returns them (<c>-o json</c>).</summary>
+public static class PodReport
+{
+    /// <summary>Problems of the pods that are not being deleted; <paramref name="container"/> limits it to one container.</summary>
+    public static IReadOnlyList<PodProblem> FindProblems(JsonNode podList, string? container = null)
+    {
+        var problems = new List<PodProblem>();
+        foreach (var pod in Items(podList).Where(p => p["metadata"]?["deletionTimestamp"] is null))
+        {
+            var name = pod["metadata"]?["name"]?.GetValue<string>() ?? "?";
+            var unscheduled = pod["status"]?["conditions"]?.AsArray()
+                .FirstOrDefault(c => c?["type"]?.GetValue<string>() == "PodScheduled" && c["status"]?.GetValue<string>() == "False");
+            if (unscheduled is not null)
+            {
+                problems.Add(new PodProblem(name, "-", "Unschedulable", Text(unscheduled["message"]), 0, null));
+                continue;
+            }
+
+            var statuses = (pod["status"]?["initContainerStatuses"]?.AsArray() ?? [])
+                .Concat(pod["status"]?["containerStatuses"]?.AsArray() ?? []);
+            foreach (var status in statuses.Where(s => container is null || Text(s?["name"]) == container))
+            {
+                if (Problem(name, status!) is { } problem)
+                {
+                    problems.Add(problem);
+                }
+            }
+        }
+
+        return problems;
+    }
+
+    /// <summary>The newest Warning events, oldest first, as one line each.</summary>
+    public static IReadOnlyList<string> LatestWarnings(JsonNode eventList, int count) =>
+        Items(eventList)
+            .Where(e => Text(e["type"]) == "Warning")
+            .OrderBy(e => Text(e["lastTimestamp"]) is { Length: > 0 } last ? last : Text(e["eventTime"]), StringComparer.Ordinal)
+            .TakeLast(count)
+            .Select(e => $"{Text(e["reason"])} {Text(e["involvedObject"]?["kind"]).ToLowerInvariant()}/{Text(e["involvedObject"]?["name"])}: {Text(e["message"])}" +
+                (e["count"]?.GetValue<int>() is > 1 and var n ? $" (x{n})" : ""))
+            .ToList();
+
+    /// <summary>Pods (not being deleted) whose container does not run <paramref name="imageId"/>, as "pod: imageID".</summary>
+    public static IReadOnlyList<string> PodsNotRunning(JsonNode podList, string container, string imageId)
+    {
+        var expected = ImageReference.IdHex(imageId);
+        return Items(podList)
+            .Where(p => p["metadata"]?["deletionTimestamp"] is null)
+            .Select(p => (
+                Pod: Text(p["metadata"]?["name"]),
+                ImageId: Text(p["status"]?["containerStatuses"]?.AsArray().FirstOrDefault(s => Text(s?["name"]) == container)?["imageID"])))
+            .Where(p => p.ImageId.Length == 0 || ImageReference.IdHex(p.ImageId) != expected)
+            .Select(p => $"{p.Pod}: {(p.ImageId.Length == 0 ? "no running container yet" : p.ImageId)}")
+            .ToList();
+    }
+
+    public static int CountPods(JsonNode podList) => Items(podList).Count(p => p["metadata"]?["deletionTimestamp"] is null);
+
+    private static PodProblem? Problem(string pod, JsonNode status)
+    {
+        var container = Text(status["name"]);
+        var restarts = status["restartCount"]?.GetValue<int>() ?? 0;
+        var lastExit = status["lastState"]?["terminated"]?["exitCode"]?.GetValue<int>();
+        if (status["state"]?["waiting"] is { } waiting && Text(waiting["reason"]) is { Length: > 0 } reason && reason != "ContainerCreating" && reason != "PodInitializing")
+        {
+            return new PodProblem(pod, container, reason, Text(waiting["message"]), restarts, lastExit);
+        }
+
+        if (status["state"]?["terminated"] is { } terminated && terminated["exitCode"]?.GetValue<int>() is { } code and not 0)
+        {
+            return new PodProblem(pod, container, Text(terminated["reason"]) is { Length: > 0 } r ? r : "Error", Text(terminated["message"]), restarts, code);
+        }
+
+        return null;
+    }
+
+    private static IEnumerable<JsonNode> Items(JsonNode list) => list["items"]?.AsArray().OfType<JsonNode>() ?? [];
+
+    private static string Text(JsonNode? node) => node?.GetValue<string>() ?? "";
+}

@@ -1,0 +1,45 @@
+using System.Text.RegularExpressions;
+using Build.Infrastructure;
+using Build.Kubernetes;
+using Cake.Core.Diagnostics;
+using Cake.Frosting;
+
+namespace Build.Tasks;
+
+[TaskName("ApplyManifests")]
+[IsDependentOn(typeof(MinikubeImageLoad))]
+[TaskDescription("Applies the manifests listed in the services file (kubectl apply) with each service's image set to its id- tag, creating the namespace if missing.")]
+public sealed partial class ApplyManifests : FrostingTask<BuildContext>
+{
+    public override void Run(BuildContext context)
+    {
+        var config = context.Config;
+        if (config.Manifests.Count == 0)
+        {
+            throw new BuildInputException(
+                $"{Path.GetFileName(config.FilePath)} lists no manifests: add \"manifests\": [\"path/to/deployment.yaml\", ...] to deploy with it.");
+        }
+
+        var objects = config.Manifests.SelectMany(Manifests.Read).ToList();
+        foreach (var service in Manifests.SetImages(objects, context.BuiltImages))
+        {
+            context.Log.Warning("ApplyManifests: no deployment for service {0} in the manifests; Rollout expects it to exist already.", service);
+        }
+
+        var hasNamespace = objects.Any(o => (string?)o["kind"] == "Namespace" && (string?)o["metadata"]?["name"] == config.Namespace);
+        var ordered = (hasNamespace ? [] : new[] { Manifests.Namespace(config.Namespace) })
+            .Concat(objects.OrderBy(o => (string?)o["kind"] == "Namespace" ? 0 : 1));
+
+        foreach (var line in context.KubectlApply(context.Kubectl(), Manifests.AsList(ordered).ToJsonString()))
+        {
+            context.LogText("ApplyManifests: " + line);
+            if (ChangedDeployment().Match(line) is { Success: true } changed)
+            {
+                context.AppliedDeployments.Add(changed.Groups["name"].Value);
+            }
+        }
+    }
+
+    [GeneratedRegex(@"^deployment\.apps/(?<name>\S+) (created|configured)$")]
+    private static partial Regex ChangedDeployment();
+}

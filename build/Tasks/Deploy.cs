@@ -1,0 +1,11 @@
+using Cake.Frosting;
+
+namespace Build.Tasks;
+
+[TaskName("Deploy")]
+[IsDependentOn(typeof(ApplyManifests))]
+[IsDependentOn(typeof(Rollout))]
+[TaskDescription("First deployment: CredsFallback -> DockerBuild -> MinikubeImageLoad -> ApplyManifests -> Rollout. Running it again with nothing changed changes nothing.")]
+public sealed class Deploy : FrostingTask<BuildContext>
+{
+}

@@ -1,0 +1,145 @@
+using Build.Configuration;
+using Build.Docker;
+using Build.Infrastructure;
+using Build.Kubernetes;
+using Build.Minikube;
+using Build.Tools;
+using Cake.Core.Diagnostics;
+using Cake.Frosting;
+
+namespace Build.Tasks;
+
+[TaskName("Doctor")]
+[TaskDescription("Checks everything Redeploy needs (docker, minikube, kubectl, context, namespace, deployments, pull policies, CredsFallback) and says how to fix what is wrong. Changes nothing.")]
+public sealed class Doctor : FrostingTask<BuildContext>
+{
+    private const string Ok = "ok";
+    private const string Warn = "warning";
+    private const string Blocks = "BLOCKS";
+
+    public override void Run(BuildContext context)
+    {
+        var table = new TextTable("Check", "State", "Details");
+        var blocking = new List<string>();
+
+        void Add(string check, string state, string details)
+        {
+            table.Add(check, state, details);
+            if (state == Blocks)
+            {
+                blocking.Add($"{check}: {details}");
+            }
+        }
+
+        var (client, server, dockerError) = Attempt(context.DockerVersion, ("", null, null));
+        Add("docker CLI", client.Length > 0 ? Ok : Blocks, client.Length > 0 ? client : "not found on PATH: install docker");
+        if (client.Length > 0)
+        {
+            Add("docker daemon", server is null ? Blocks : Ok, server ?? $"does not answer ({dockerError}); start Docker, or check DOCKER_HOST / the docker context");
+        }
+
+        var fallback = DockerConfigFallback.Decide(context.FallbackInputs);
+        Add("CredsFallback", fallback.Warnings.Count > 0 ? Warn : Ok, $"would {(fallback.Apply ? "apply" : "skip")}: {fallback.Reason}" + string.Concat(fallback.Warnings.Select(w => " " + w)));
+
+        RedeployConfig? config = null;
+        try
+        {
+            config = context.Config;
+            Add("services file", Ok, $"{config.FilePath}: {string.Join(", ", config.Services.Select(s => s.Name))}");
+        }
+        catch (BuildInputException invalid)
+        {
+            Add("services file", Blocks, invalid.Message);
+        }
+
+        if (config is not null)
+        {
+            CheckCluster(context, config, Add);
+        }
+
+        context.LogTable(table);
+        if (blocking.Count > 0)
+        {
+            throw new PipelineException($"Doctor found {blocking.Count} problem(s) that block Redeploy:\n  " + string.Join("\n  ", blocking));
+        }
+
+        context.Log.Information("Doctor: nothing blocks ./build.sh --target=Redeploy.");
+    }
+
+    private static void CheckCluster(BuildContext context, RedeployConfig config, Action<string, string, string> add)
+    {
+        var profile = config.MinikubeProfile;
+        var minikube = Attempt(() => context.MinikubeVersion(profile), null);
+        add("minikube", minikube is null ? Blocks : Ok, minikube ?? "not found on PATH: install minikube");
+        if (minikube is not null)
+        {
+            var status = context.MinikubeStatus(profile);
+            add($"minikube profile {profile}", status.State == ProfileState.Running ? Ok : Blocks,
+                Preflight.ProfileProblem(profile, status) ?? status.Detail);
+        }
+
+        var kubectl = context.Kubectl(TimeSpan.FromSeconds(30));
+        var version = Attempt(() => context.KubectlClientVersion(kubectl), null);
+        add("kubectl", version is null ? Blocks : Ok, version ?? "not found on PATH: install kubectl");
+        if (version is null)
+        {
+            return;
+        }
+
+        var contextProblem = Preflight.ContextProblem(config.KubeContext, profile, context.Settings.AllowContext)
+            ?? (Attempt(() => context.KubectlContexts(kubectl), []).Contains(config.KubeContext)
+                ? null
+                : $"not in your kubeconfig: run minikube -p {profile} update-context");
+        add($"kube context {config.KubeContext}", contextProblem is null ? Ok : Blocks, contextProblem ?? "in kubeconfig, minikube's");
+        if (contextProblem is not null)
+        {
+            return;
+        }
+
+        bool namespaceExists;
+        try
+        {
+            namespaceExists = context.KubectlGetJson(kubectl, "namespace", config.Namespace) is not null;
+        }
+        catch (Exception failure) when (failure is ToolFailedException or ToolTimeoutException)
+        {
+            add($"namespace {config.Namespace}", Blocks, "the cluster did not answer: " + failure.Message.Split('\n').Last().Trim());
+            return;
+        }
+
+        add($"namespace {config.Namespace}", namespaceExists ? Ok : Blocks,
+            namespaceExists ? "exists" : "does not exist: ./build.sh --target=Deploy creates it and applies the manifests");
+        if (!namespaceExists)
+        {
+            return;
+        }
+
+        foreach (var service in config.Services)
+        {
+            var json = context.KubectlGetJson(kubectl, "deployment", service.Deployment);
+            var container = json is null ? null : DeploymentInfo.Parse(json).Container(service.Container);
+            var (state, details) = (json, container) switch
+            {
+                (null, _) => (Blocks, "does not exist: ./build.sh --target=Deploy applies the manifests"),
+                (_, null) => (Blocks, $"has no container {service.Container}: set \"container\" for {service.Name} in {Path.GetFileName(config.FilePath)}"),
+                _ when container.EffectivePullPolicy == "Always" =>
+                    (Warn, $"runs {container.Image} with imagePullPolicy Always: the node will try a registry instead of the loaded image; set IfNotPresent"),
+                _ => (Ok, $"runs {container.Image} (imagePullPolicy {container.EffectivePullPolicy})"),
+            };
+            add($"deployment {service.Deployment}", state, details);
+        }
+    }
+
+    /// <summary>The value, or <paramref name="fallback"/> when the tool is missing or fails.</summary>
+    private static T Attempt<T>(Func<T> read, T fallback)
+    {
+        try
+        {
+            return read();
+        }
+        catch (Exception failure) when (failure is BuildInputException or ToolFailedException or ToolTimeoutException)
+        {
+            return fallback;
+        }
+    }
+}
