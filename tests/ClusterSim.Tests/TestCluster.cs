@@ -1,0 +1,119 @@
+using System.Text.Json.Nodes;
+using TestSupport;
+using Xunit;
+
+namespace ClusterSim.Tests;
+
+/// <summary>
+/// One simulated cluster for one test: its own state directory, port and kubectl cache, and helpers that run
+/// the real kubectl and the `minikube` wrapper against it. Disposing stops it and fails the test if a controller threw.
+/// </summary>
+internal sealed class TestCluster : IAsyncDisposable
+{
+    private readonly TempDirectory directory;
+
+    private TestCluster(TempDirectory directory, SimulatedCluster sim)
+    {
+        this.directory = directory;
+        Sim = sim;
+    }
+
+    public SimulatedCluster Sim { get; }
+
+    public string Directory => directory.Path;
+
+    /// <summary>Starts a cluster; the test is skipped (failed in CI) without kubectl.</summary>
+    public static async Task<TestCluster> StartAsync(string profile = "minikube", string minor = "32")
+    {
+        Requirements.RequireTool("kubectl", "the gcloud SDK's kubectl dispatcher, or any kubectl 1.27-1.33");
+        var directory = new TempDirectory("clustersim");
+        var sim = await SimulatedCluster.StartAsync(new SimOptions
+        {
+            MinikubeHome = directory.Combine("minikube-home"),
+            Profile = profile,
+            KubernetesMinor = minor,
+        });
+        return new TestCluster(directory, sim);
+    }
+
+    public IReadOnlyDictionary<string, string?> Environment => Sim.ClientEnvironment.ToDictionary(p => p.Key, p => (string?)p.Value);
+
+    public Task<ProcessResult> KubectlAsync(params string[] args) => KubectlAsync(TimeSpan.FromSeconds(60), args);
+
+    public Task<ProcessResult> KubectlAsync(TimeSpan timeout, params string[] args) =>
+        ProcessRunner.RunAsync("kubectl", args, Environment, directory.Path, timeout);
+
+    /// <summary>Runs kubectl and fails the test unless it exits 0.</summary>
+    public async Task<string> KubectlOkAsync(params string[] args)
+    {
+        var result = await KubectlAsync(args);
+        Assert.True(result.ExitCode == 0, $"kubectl {string.Join(' ', args)} failed: {result}");
+        return result.StandardOutput;
+    }
+
+    public async Task<JsonObject> KubectlJsonAsync(params string[] args) =>
+        JsonNode.Parse(await KubectlOkAsync([.. args, "-o", "json"])) as JsonObject ?? throw new InvalidOperationException("not a JSON object");
+
+    public Task<ProcessResult> MinikubeAsync(params string[] args) =>
+        ProcessRunner.RunAsync(Path.Combine(Sim.BinDirectory, "minikube"), args, Environment, directory.Path, TimeSpan.FromSeconds(120));
+
+    /// <summary>Writes a manifest into the test directory and returns its path.</summary>
+    public string Manifest(string name, string yaml) => directory.WriteFile(name, yaml);
+
+    /// <summary>Applies a one-container Deployment and returns the manifest path.</summary>
+    public async Task<string> ApplyDeploymentAsync(string name, string image, string? pullPolicy = "IfNotPresent", string ns = "default", int? progressDeadlineSeconds = null)
+    {
+        var path = Manifest($"{name}-{ns}.yaml", Deployment(name, image, pullPolicy, ns, progressDeadlineSeconds));
+        await KubectlOkAsync("apply", "-f", path);
+        return path;
+    }
+
+    public static string Deployment(string name, string image, string? pullPolicy, string ns = "default", int? progressDeadlineSeconds = null) => $"""
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: {name}
+          namespace: {ns}
+          labels:
+            app: {name}
+        spec:
+          replicas: 1
+        {(progressDeadlineSeconds is null ? "" : $"  progressDeadlineSeconds: {progressDeadlineSeconds}\n")}  selector:
+            matchLabels:
+              app: {name}
+          template:
+            metadata:
+              labels:
+                app: {name}
+            spec:
+              containers:
+              - name: {name}
+                image: {image}
+        {(pullPolicy is null ? "" : $"        imagePullPolicy: {pullPolicy}\n")}        env:
+                - name: MODE
+                  value: test
+        """;
+
+    /// <summary>The pods of a deployment that are not being deleted.</summary>
+    public IReadOnlyList<JsonObject> LivePods(string app, string ns = "default") =>
+        Sim.GetPods(ns, $"app={app}").Where(p => p["metadata"]?["deletionTimestamp"] is null).ToList();
+
+    public static string? ContainerField(JsonObject pod, params string[] path)
+    {
+        JsonNode? node = pod["status"]?["containerStatuses"]?[0];
+        foreach (var part in path)
+        {
+            node = node?[part];
+        }
+
+        return node?.GetValue<object>()?.ToString();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        var errors = Sim.ControllerErrors;
+        await Sim.DisposeAsync();
+        directory.Dispose();
+        Assert.True(errors.Count == 0, "the simulation's controllers threw:\n" + string.Join("\n", errors));
+    }
+}

@@ -1,0 +1,105 @@
+using System.Text.Json.Nodes;
+using ClusterSim.Node;
+
+namespace ClusterSim.Api;
+
+/// <summary>The defaulting the real API server applies on every write (SetDefaults_* in k8s.io/kubernetes/pkg/apis).</summary>
+internal static class Defaults
+{
+    public static void Apply(ResourceType type, JsonObject obj)
+    {
+        if (type == ResourceTypes.Deployments)
+        {
+            Deployment(obj);
+        }
+        else if (type == ResourceTypes.ReplicaSets)
+        {
+            var spec = obj.Child("spec");
+            spec["replicas"] ??= 1;
+            PodSpec(spec.Child("template").Child("spec"));
+        }
+        else if (type == ResourceTypes.Pods)
+        {
+            Pod(obj);
+        }
+        else if (type == ResourceTypes.Namespaces)
+        {
+            var name = Meta.Name(obj);
+            Meta.Of(obj).Child("labels")["kubernetes.io/metadata.name"] = name;
+            obj.Child("spec")["finalizers"] ??= new JsonArray("kubernetes");
+            obj.Child("status")["phase"] ??= "Active";
+        }
+    }
+
+    private static void Deployment(JsonObject deployment)
+    {
+        var spec = deployment.Child("spec");
+        spec["replicas"] ??= 1;
+        var strategy = spec.Child("strategy");
+        strategy["type"] ??= "RollingUpdate";
+        if (strategy.Str("type") == "RollingUpdate")
+        {
+            var rolling = strategy.Child("rollingUpdate");
+            rolling["maxUnavailable"] ??= "25%";
+            rolling["maxSurge"] ??= "25%";
+        }
+
+        spec["revisionHistoryLimit"] ??= 10;
+        spec["progressDeadlineSeconds"] ??= 600;
+        PodSpec(spec.Child("template").Child("spec"));
+    }
+
+    private static void Pod(JsonObject pod)
+    {
+        var spec = pod.Child("spec");
+        PodSpec(spec);
+        spec["enableServiceLinks"] ??= true;
+        spec["preemptionPolicy"] ??= "PreemptLowerPriority";
+        spec["priority"] ??= 0;
+        spec["serviceAccountName"] ??= "default";
+        spec["serviceAccount"] ??= spec.Str("serviceAccountName");
+        spec["tolerations"] ??= new JsonArray(
+            Toleration("node.kubernetes.io/not-ready"),
+            Toleration("node.kubernetes.io/unreachable"));
+    }
+
+    private static JsonObject Toleration(string key) => new()
+    {
+        ["key"] = key,
+        ["operator"] = "Exists",
+        ["effect"] = "NoExecute",
+        ["tolerationSeconds"] = 300,
+    };
+
+    public static void PodSpec(JsonObject spec)
+    {
+        spec["restartPolicy"] ??= "Always";
+        spec["terminationGracePeriodSeconds"] ??= 30;
+        spec["dnsPolicy"] ??= "ClusterFirst";
+        spec["securityContext"] ??= new JsonObject();
+        spec["schedulerName"] ??= "default-scheduler";
+        foreach (var list in new[] { "initContainers", "containers" })
+        {
+            foreach (var container in spec.Arr(list).Objects())
+            {
+                Container(container);
+            }
+        }
+    }
+
+    private static void Container(JsonObject container)
+    {
+        container["terminationMessagePath"] ??= "/dev/termination-log";
+        container["terminationMessagePolicy"] ??= "File";
+        container["resources"] ??= new JsonObject();
+        if (container["imagePullPolicy"] is null && container.Str("image") is { } image)
+        {
+            container["imagePullPolicy"] = ImageReference.DefaultPullPolicy(image);
+        }
+
+        foreach (var port in container.Arr("ports").Objects())
+        {
+            port["protocol"] ??= "TCP";
+        }
+    }
+}

@@ -1,0 +1,129 @@
+using System.Globalization;
+
+namespace ClusterSim.Minikube;
+
+/// <summary>
+/// The kubeconfig entries minikube writes for a profile (cluster, context and user named after it, with the
+/// minikube.sigs.k8s.io provider extension), and the few facts `minikube status` / `profile list` read back.
+/// </summary>
+internal static class Kubeconfig
+{
+    public static string Render(string profile, string server, string minikubeVersion, DateTimeOffset written)
+    {
+        var lastUpdate = written.UtcDateTime.ToString("ddd, dd MMM yyyy HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
+        return $$"""
+            apiVersion: v1
+            clusters:
+            - cluster:
+                extensions:
+                - extension:
+                    last-update: {{lastUpdate}}
+                    provider: minikube.sigs.k8s.io
+                    version: {{minikubeVersion}}
+                  name: cluster_info
+                server: {{server}}
+              name: {{profile}}
+            contexts:
+            - context:
+                cluster: {{profile}}
+                extensions:
+                - extension:
+                    last-update: {{lastUpdate}}
+                    provider: minikube.sigs.k8s.io
+                    version: {{minikubeVersion}}
+                  name: context_info
+                namespace: default
+                user: {{profile}}
+              name: {{profile}}
+            current-context: {{profile}}
+            kind: Config
+            preferences: {}
+            users:
+            - name: {{profile}}
+              user:
+                token: clustersim-{{profile}}
+
+            """;
+    }
+
+    /// <summary>The kubeconfig file kubectl uses: the first entry of KUBECONFIG, else ~/.kube/config.</summary>
+    public static string DefaultPath() =>
+        Environment.GetEnvironmentVariable("KUBECONFIG") is { Length: > 0 } env
+            ? env.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)[0]
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kube", "config");
+
+    /// <summary>What a kubeconfig says: its current-context and each cluster's server (kubectl's own YAML layout).</summary>
+    public static (string? CurrentContext, IReadOnlyDictionary<string, string> Servers) Read(string path)
+    {
+        var servers = new Dictionary<string, string>(StringComparer.Ordinal);
+        string? current = null;
+        if (!File.Exists(path))
+        {
+            return (current, servers);
+        }
+
+        string? section = null;
+        string? name = null;
+        string? server = null;
+        void Flush()
+        {
+            if (section == "clusters" && name is not null && server is not null)
+            {
+                servers[name] = server;
+            }
+
+            name = null;
+            server = null;
+        }
+
+        foreach (var raw in File.ReadAllLines(path))
+        {
+            var line = raw.TrimEnd();
+            if (line.Length == 0 || line.TrimStart().StartsWith('#'))
+            {
+                continue;
+            }
+
+            if (!char.IsWhiteSpace(line[0]) && !line.StartsWith('-'))
+            {
+                Flush();
+                var (key, value) = Split(line);
+                section = key;
+                if (key == "current-context")
+                {
+                    current = Unquote(value);
+                }
+
+                continue;
+            }
+
+            if (line.StartsWith('-'))
+            {
+                Flush();
+                line = " " + line[1..];
+            }
+
+            var indent = line.Length - line.TrimStart().Length;
+            var (k, v) = Split(line.Trim());
+            if (k == "name" && indent <= 2)
+            {
+                name = Unquote(v);
+            }
+            else if (k == "server")
+            {
+                server = Unquote(v);
+            }
+        }
+
+        Flush();
+        return (current, servers);
+    }
+
+    private static (string Key, string Value) Split(string line)
+    {
+        var colon = line.IndexOf(':');
+        return colon < 0 ? (line, "") : (line[..colon].Trim(), line[(colon + 1)..].Trim());
+    }
+
+    private static string Unquote(string value) => value.Trim('"', '\'');
+}

@@ -1,0 +1,532 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using ClusterSim.Api;
+using ClusterSim.Controllers;
+using ClusterSim.Store;
+
+namespace ClusterSim.Node;
+
+/// <summary>
+/// The scheduler and the kubelet of the single node, on the docker runtime. Nothing really runs: each container
+/// resolves its image against the node's <see cref="DockerEngine"/> and the pull policy, then "runs" (Running and
+/// ready after the start delay), fails to pull (ErrImagePull / ImagePullBackOff: there is no registry),
+/// is refused (ErrImageNeverPull), or crashes when its image says so (label io.clustersim.exit-code), restarting
+/// with the kubelet's back-off (10s doubling to 5m) in CrashLoopBackOff. Its log is the image's io.clustersim.log label.
+/// </summary>
+internal sealed class Kubelet : IContainerLogs
+{
+    public const string ExitCodeLabel = "io.clustersim.exit-code";
+    public const string LogLabel = "io.clustersim.log";
+    public const string NodeIp = "192.168.49.2";
+    private const string Component = "kubelet";
+
+    private static readonly TimeSpan NeverPullRetry = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan MaxBackOff = TimeSpan.FromMinutes(5);
+
+    private readonly ObjectStore store;
+    private readonly DockerEngine docker;
+    private readonly EventRecorder events;
+    private readonly ClusterActivity activity;
+    private readonly string nodeName;
+    private readonly TimeSpan startDelay;
+    private readonly TimeSpan stopDelay;
+    private readonly object gate = new();
+    private readonly Dictionary<string, PodRuntime> pods = [];
+    private int nextIp = 3;
+
+    public Kubelet(ObjectStore store, DockerEngine docker, EventRecorder events, ClusterActivity activity, string nodeName, TimeSpan startDelay)
+    {
+        this.store = store;
+        this.docker = docker;
+        this.events = events;
+        this.activity = activity;
+        this.nodeName = nodeName;
+        this.startDelay = startDelay;
+        stopDelay = startDelay / 2;
+    }
+
+    private enum State
+    {
+        Creating,
+        Running,
+        Exited,
+        CrashLoopBackOff,
+        ErrImagePull,
+        ImagePullBackOff,
+        ErrImageNeverPull,
+        Done,
+    }
+
+    public void Sync(DateTimeOffset now)
+    {
+        lock (gate)
+        {
+            var seen = new HashSet<string>();
+            foreach (var pod in store.List(ResourceTypes.Pods))
+            {
+                seen.Add(Meta.Uid(pod));
+                if (string.IsNullOrEmpty(pod.Str("spec", "nodeName")))
+                {
+                    Schedule(pod, now);
+                }
+                else if (pod.Str("spec", "nodeName") == nodeName)
+                {
+                    SyncPod(pod, now);
+                }
+            }
+
+            foreach (var gone in pods.Keys.Where(uid => !seen.Contains(uid)).ToList())
+            {
+                docker.RemoveContainers(gone);
+                pods.Remove(gone);
+            }
+        }
+    }
+
+    private void Schedule(JsonObject pod, DateTimeOffset now)
+    {
+        if (Meta.IsTerminating(pod))
+        {
+            store.Delete(ResourceTypes.Pods, Meta.Namespace(pod), Meta.Name(pod));
+            return;
+        }
+
+        var scheduled = store.Update(ResourceTypes.Pods, Meta.Namespace(pod), Meta.Name(pod), p =>
+        {
+            p.Child("spec")["nodeName"] = nodeName;
+            var status = p.Child("status");
+            if (status["conditions"] is not JsonArray conditions)
+            {
+                conditions = [];
+                status["conditions"] = conditions;
+            }
+
+            conditions.Add(Condition("PodScheduled", "True", Json.Time(now)));
+            return p;
+        });
+        events.Normal(scheduled, "Scheduled", $"Successfully assigned {Meta.Namespace(pod)}/{Meta.Name(pod)} to {nodeName}", "default-scheduler");
+    }
+
+    private void SyncPod(JsonObject pod, DateTimeOffset now)
+    {
+        var uid = Meta.Uid(pod);
+        if (!pods.TryGetValue(uid, out var runtime))
+        {
+            if (Meta.IsTerminating(pod))
+            {
+                store.Delete(ResourceTypes.Pods, Meta.Namespace(pod), Meta.Name(pod));
+                return;
+            }
+
+            runtime = new PodRuntime(now, $"10.244.0.{nextIp++}");
+            pods[uid] = runtime;
+        }
+
+        foreach (var spec in pod.Arr("spec", "containers").Objects())
+        {
+            var name = spec.Str("name") ?? "";
+            if (!runtime.Containers.ContainsKey(name))
+            {
+                runtime.Containers[name] = new ContainerRuntime(name, spec.Str("image") ?? "", spec.Str("imagePullPolicy") ?? ImageReference.DefaultPullPolicy(spec.Str("image") ?? ""))
+                {
+                    NextAt = now + startDelay,
+                };
+            }
+        }
+
+        if (Meta.IsTerminating(pod))
+        {
+            Stop(pod, runtime, now);
+        }
+        else
+        {
+            foreach (var container in runtime.Containers.Values)
+            {
+                for (var step = 0; step < 10 && container.NextAt <= now; step++)
+                {
+                    Advance(pod, container, now);
+                }
+            }
+        }
+
+        if (runtime.Removed)
+        {
+            return;
+        }
+
+        var status = PodStatus(pod, runtime, now);
+        store.Update(ResourceTypes.Pods, Meta.Namespace(pod), Meta.Name(pod), p =>
+        {
+            p["status"] = status;
+            return p;
+        });
+    }
+
+    private void Stop(JsonObject pod, PodRuntime runtime, DateTimeOffset now)
+    {
+        if (runtime.StoppedAt is null)
+        {
+            foreach (var container in runtime.Containers.Values)
+            {
+                if (container.State == State.Running && container.Current is { } running)
+                {
+                    events.Normal(pod, "Killing", $"Stopping container {container.Name}", Component, nodeName, FieldPath(container));
+                    running.Finish(now, 0, "Completed");
+                }
+
+                container.State = State.Done;
+                container.NextAt = DateTimeOffset.MaxValue;
+            }
+
+            runtime.StoppedAt = now;
+        }
+
+        var deadline = Json.ParseTime(pod.Str("metadata", "deletionTimestamp")) ?? now;
+        if (runtime.StoppedAt + stopDelay <= now || deadline <= now)
+        {
+            store.Delete(ResourceTypes.Pods, Meta.Namespace(pod), Meta.Name(pod));
+            docker.RemoveContainers(Meta.Uid(pod));
+            pods.Remove(Meta.Uid(pod));
+            runtime.Removed = true;
+        }
+    }
+
+    private void Advance(JsonObject pod, ContainerRuntime container, DateTimeOffset now)
+    {
+        switch (container.State)
+        {
+            case State.ErrImagePull:
+            {
+                var backOff = BackOff(container.PullFailures);
+                container.State = State.ImagePullBackOff;
+                container.Waiting($"Back-off pulling image \"{container.Image}\"");
+                events.Normal(pod, "BackOff", $"Back-off pulling image \"{container.Image}\"", Component, nodeName, FieldPath(container));
+                events.Warning(pod, "Failed", "Error: ImagePullBackOff", Component, nodeName, FieldPath(container));
+                container.NextAt = now + backOff;
+                break;
+            }
+
+            case State.Running or State.Done:
+                container.NextAt = DateTimeOffset.MaxValue;
+                break;
+            default:
+                Start(pod, container, now);
+                break;
+        }
+    }
+
+    /// <summary>What the kubelet does to start a container: ensure the image, create, start.</summary>
+    private void Start(JsonObject pod, ContainerRuntime container, DateTimeOffset now)
+    {
+        var fieldPath = FieldPath(container);
+        var image = docker.Inspect(container.Image);
+        var mustPull = container.Policy == "Always" || (container.Policy != "Never" && image is null);
+        if (mustPull)
+        {
+            container.PullFailures++;
+            var error = PullError(container.Image);
+            events.Normal(pod, "Pulling", $"Pulling image \"{container.Image}\"", Component, nodeName, fieldPath);
+            events.Warning(pod, "Failed", $"Failed to pull image \"{container.Image}\": {error}", Component, nodeName, fieldPath);
+            events.Warning(pod, "Failed", "Error: ErrImagePull", Component, nodeName, fieldPath);
+            container.State = State.ErrImagePull;
+            container.Waiting(error);
+            container.NextAt = now + startDelay;
+            return;
+        }
+
+        if (image is null)
+        {
+            var message = $"Container image \"{container.Image}\" is not present with pull policy of Never";
+            events.Warning(pod, "ErrImageNeverPull", message, Component, nodeName, fieldPath);
+            events.Warning(pod, "Failed", "Error: ErrImageNeverPull", Component, nodeName, fieldPath);
+            container.State = State.ErrImageNeverPull;
+            container.Waiting(message);
+            container.NextAt = now + NeverPullRetry;
+            return;
+        }
+
+        events.Normal(pod, "Pulled", $"Container image \"{container.Image}\" already present on machine", Component, nodeName, fieldPath);
+        events.Normal(pod, "Created", $"Created container: {container.Name}", Component, nodeName, fieldPath);
+        events.Normal(pod, "Started", $"Started container {container.Name}", Component, nodeName, fieldPath);
+        container.Started++;
+        if (container.Started > 1 && OwningDeployment(pod) is { } deployment)
+        {
+            activity.ContainerRestarted(Meta.Namespace(pod), deployment);
+        }
+
+        if (container.Current is { FinishedAt: not null } finished)
+        {
+            container.LastTerminated = finished;
+        }
+
+        var log = image.Labels.GetValueOrDefault(LogLabel, "").Replace("\\n", "\n");
+        container.Current = new Instance(docker.CreateContainer(Meta.Uid(pod), image.Id), image.Id, log, now);
+        container.NextAt = DateTimeOffset.MaxValue;
+        if (image.Labels.TryGetValue(ExitCodeLabel, out var code) && int.TryParse(code, CultureInfo.InvariantCulture, out var exitCode))
+        {
+            container.Current.Finish(now, exitCode, exitCode == 0 ? "Completed" : "Error");
+            Exited(pod, container, now);
+        }
+        else
+        {
+            container.State = State.Running;
+        }
+    }
+
+    /// <summary>restartPolicy decides; the first restart is immediate, later ones wait 10s, 20s, 40s ... 5m.</summary>
+    private void Exited(JsonObject pod, ContainerRuntime container, DateTimeOffset now)
+    {
+        var policy = pod.Str("spec", "restartPolicy") ?? "Always";
+        if (policy == "Never" || (policy == "OnFailure" && container.Current!.ExitCode == 0))
+        {
+            container.State = State.Done;
+            return;
+        }
+
+        if (container.Started == 1)
+        {
+            container.State = State.Exited;
+            container.NextAt = now + startDelay;
+            return;
+        }
+
+        var backOff = BackOff(container.Started - 1);
+        var who = $"{Meta.Name(pod)}_{Meta.Namespace(pod)}({Meta.Uid(pod)})";
+        container.State = State.CrashLoopBackOff;
+        container.Waiting($"back-off {Durations.Go(backOff)} restarting failed container={container.Name} pod={who}");
+        events.Warning(pod, "BackOff", $"Back-off restarting failed container {container.Name} in pod {who}", Component, nodeName, FieldPath(container));
+        container.NextAt = now + backOff;
+    }
+
+    private static TimeSpan BackOff(int failures) =>
+        TimeSpan.FromSeconds(Math.Min(MaxBackOff.TotalSeconds, 10 * Math.Pow(2, Math.Max(0, failures - 1))));
+
+    /// <summary>The daemon's answer to a pull: the node reaches no registry.</summary>
+    private static string PullError(string image)
+    {
+        var reference = ImageReference.Parse(image);
+        return reference.Domain == ImageReference.DockerHub
+            ? $"Error response from daemon: pull access denied for {reference.FamiliarRepository}, repository does not exist or may require 'docker login': denied: requested access to the resource is denied"
+            : $"Error response from daemon: Get \"https://{reference.Domain}/v2/\": dial tcp: lookup {reference.Domain.Split(':')[0]} on 192.168.49.1:53: no such host";
+    }
+
+    private string? OwningDeployment(JsonObject pod)
+    {
+        var owner = pod.Arr("metadata", "ownerReferences").Objects().FirstOrDefault(r => r.Str("kind") == "ReplicaSet");
+        var rs = owner is null ? null : store.Get(ResourceTypes.ReplicaSets, Meta.Namespace(pod), owner.Str("name") ?? "");
+        return rs?.Arr("metadata", "ownerReferences").Objects().FirstOrDefault(r => r.Str("kind") == "Deployment")?.Str("name");
+    }
+
+    private static string FieldPath(ContainerRuntime container) => $"spec.containers{{{container.Name}}}";
+
+    private JsonObject PodStatus(JsonObject pod, PodRuntime runtime, DateTimeOffset now)
+    {
+        var containers = pod.Arr("spec", "containers").Objects().Select(c => runtime.Containers[c.Str("name") ?? ""]).ToList();
+        var ready = containers.Count > 0 && containers.All(c => c.State == State.Running);
+        var phase = containers.All(c => c.State == State.Done && c.Current is not null)
+            ? (containers.All(c => c.Current!.ExitCode == 0) ? "Succeeded" : "Failed")
+            : containers.Any(c => c.Started > 0) ? "Running" : "Pending";
+        var accepted = Json.Time(runtime.Accepted);
+        var notReady = containers.Where(c => c.State != State.Running).Select(c => c.Name).ToList();
+        var conditions = new JsonArray(
+            Condition("PodReadyToStartContainers", "True", accepted),
+            Condition("Initialized", "True", accepted),
+            runtime.Track("Ready", ready, now, notReady),
+            runtime.Track("ContainersReady", ready, now, notReady));
+        var scheduled = pod.Arr("status", "conditions").Objects().FirstOrDefault(c => c.Str("type") == "PodScheduled");
+        conditions.Add(scheduled?.Clone() ?? Condition("PodScheduled", "True", accepted));
+
+        return new JsonObject
+        {
+            ["phase"] = phase,
+            ["conditions"] = conditions,
+            ["hostIP"] = NodeIp,
+            ["hostIPs"] = new JsonArray(new JsonObject { ["ip"] = NodeIp }),
+            ["podIP"] = runtime.Ip,
+            ["podIPs"] = new JsonArray(new JsonObject { ["ip"] = runtime.Ip }),
+            ["startTime"] = accepted,
+            ["containerStatuses"] = containers.Select(c => (JsonNode?)ContainerStatus(c)).ToJsonArray(),
+            ["qosClass"] = QosClass(pod),
+        };
+    }
+
+    private static JsonObject ContainerStatus(ContainerRuntime c)
+    {
+        var status = new JsonObject { ["name"] = c.Name };
+        var waiting = c.State is State.Creating or State.CrashLoopBackOff or State.ErrImagePull or State.ImagePullBackOff or State.ErrImageNeverPull
+            || c.Current is null;
+        if (waiting)
+        {
+            var creating = c.State is State.Creating or State.Done;
+            var w = new JsonObject { ["reason"] = creating ? "ContainerCreating" : c.State.ToString() };
+            if (!creating)
+            {
+                w["message"] = c.WaitingMessage;
+            }
+
+            status["state"] = new JsonObject { ["waiting"] = w };
+        }
+        else if (c.State == State.Running)
+        {
+            status["state"] = new JsonObject { ["running"] = new JsonObject { ["startedAt"] = Json.Time(c.Current!.StartedAt) } };
+        }
+        else
+        {
+            status["state"] = new JsonObject { ["terminated"] = c.Current!.Terminated() };
+        }
+
+        var last = waiting && c.Current is { FinishedAt: not null } ? c.Current : c.LastTerminated;
+        status["lastState"] = last is null ? new JsonObject() : new JsonObject { ["terminated"] = last.Terminated() };
+        status["ready"] = c.State == State.Running;
+        status["restartCount"] = Math.Max(0, c.Started - 1);
+        status["image"] = c.Image;
+        status["imageID"] = c.Current is null ? "" : "docker://" + c.Current.ImageId;
+        if (c.Current is not null)
+        {
+            status["containerID"] = "docker://" + c.Current.ContainerId;
+        }
+
+        status["started"] = c.State == State.Running;
+        return status;
+    }
+
+    private static string QosClass(JsonObject pod)
+    {
+        var resources = pod.Arr("spec", "containers").Objects().Select(c => c.Obj("resources")).ToList();
+        if (resources.All(r => r.Obj("requests") is not { Count: > 0 } && r.Obj("limits") is not { Count: > 0 }))
+        {
+            return "BestEffort";
+        }
+
+        var guaranteed = resources.All(r =>
+            r.Obj("limits") is { } limits && limits.ContainsKey("cpu") && limits.ContainsKey("memory")
+            && (r.Obj("requests") is not { } requests || requests.All(q => JsonNode.DeepEquals(q.Value, limits[q.Key]))));
+        return guaranteed ? "Guaranteed" : "Burstable";
+    }
+
+    private static JsonObject Condition(string type, string status, string time, string? reason = null, string? message = null)
+    {
+        var condition = new JsonObject { ["type"] = type, ["status"] = status, ["lastProbeTime"] = null, ["lastTransitionTime"] = time };
+        if (reason is not null)
+        {
+            condition["reason"] = reason;
+            condition["message"] = message;
+        }
+
+        return condition;
+    }
+
+    /// <summary>GET pods/NAME/log: the current (or previous) container instance's log.</summary>
+    public string Read(JsonObject pod, string container, bool previous)
+    {
+        lock (gate)
+        {
+            var c = pods.TryGetValue(Meta.Uid(pod), out var runtime) ? runtime.Containers.GetValueOrDefault(container) : null;
+            if (previous)
+            {
+                return c?.LastTerminated?.Log ?? throw ApiException.BadRequest($"previous terminated container \"{container}\" in pod \"{Meta.Name(pod)}\" not found");
+            }
+
+            if (c?.Current is { } current)
+            {
+                return current.Log;
+            }
+
+            var why = c?.State switch
+            {
+                State.ErrImagePull or State.ImagePullBackOff => "trying and failing to pull image",
+                State.ErrImageNeverPull => "image can't be pulled",
+                _ => "ContainerCreating",
+            };
+            throw ApiException.BadRequest($"container \"{container}\" in pod \"{Meta.Name(pod)}\" is waiting to start: {why}");
+        }
+    }
+
+    private sealed class PodRuntime(DateTimeOffset accepted, string ip)
+    {
+        private readonly Dictionary<string, (bool Value, string Since)> conditions = [];
+
+        public DateTimeOffset Accepted { get; } = accepted;
+
+        public string Ip { get; } = ip;
+
+        public Dictionary<string, ContainerRuntime> Containers { get; } = [];
+
+        public DateTimeOffset? StoppedAt { get; set; }
+
+        public bool Removed { get; set; }
+
+        /// <summary>A Ready-style condition whose lastTransitionTime moves only when its value changes.</summary>
+        public JsonObject Track(string type, bool value, DateTimeOffset now, IReadOnlyList<string> notReady)
+        {
+            if (!conditions.TryGetValue(type, out var known) || known.Value != value)
+            {
+                known = (value, Json.Time(now));
+                conditions[type] = known;
+            }
+
+            return value
+                ? Condition(type, "True", known.Since)
+                : Condition(type, "False", known.Since, "ContainersNotReady", $"containers with unready status: [{string.Join(" ", notReady)}]");
+        }
+    }
+
+    private sealed class ContainerRuntime(string name, string image, string policy)
+    {
+        public string Name { get; } = name;
+
+        public string Image { get; } = image;
+
+        public string Policy { get; } = policy;
+
+        public State State { get; set; } = State.Creating;
+
+        public DateTimeOffset NextAt { get; set; }
+
+        public int Started { get; set; }
+
+        public int PullFailures { get; set; }
+
+        public Instance? Current { get; set; }
+
+        public Instance? LastTerminated { get; set; }
+
+        public string? WaitingMessage { get; private set; }
+
+        public void Waiting(string message) => WaitingMessage = message;
+    }
+
+    /// <summary>One run of a container: a docker container created from one image ID.</summary>
+    private sealed class Instance(string containerId, string imageId, string log, DateTimeOffset startedAt)
+    {
+        public string ContainerId { get; } = containerId;
+
+        public string ImageId { get; } = imageId;
+
+        public string Log { get; } = log;
+
+        public DateTimeOffset StartedAt { get; } = startedAt;
+
+        public DateTimeOffset? FinishedAt { get; private set; }
+
+        public int ExitCode { get; private set; }
+
+        public string Reason { get; private set; } = "";
+
+        public void Finish(DateTimeOffset at, int exitCode, string reason)
+        {
+            FinishedAt = at;
+            ExitCode = exitCode;
+            Reason = reason;
+        }
+
+        public JsonObject Terminated() => new()
+        {
+            ["exitCode"] = ExitCode,
+            ["reason"] = Reason,
+            ["startedAt"] = Json.Time(StartedAt),
+            ["finishedAt"] = FinishedAt is { } f ? Json.Time(f) : null,
+            ["containerID"] = "docker://" + ContainerId,
+        };
+    }
+}

@@ -1,0 +1,48 @@
+using System.Runtime.InteropServices;
+using ClusterSim;
+using ClusterSim.Minikube;
+
+// dotnet ClusterSim.dll serve --minikube-home DIR [--profile NAME] [--kubernetes-minor N] [--pod-start-delay-ms MS]
+// dotnet ClusterSim.dll minikube ARGS...   (what the `minikube` wrapper in the bin directory runs)
+return args switch
+{
+    ["minikube", .. var rest] => await MinikubeCli.RunAsync(rest, Console.Out, Console.Error),
+    ["serve", .. var rest] => await ServeAsync(rest),
+    _ => Usage(),
+};
+
+static int Usage()
+{
+    Console.Error.WriteLine("usage: ClusterSim serve --minikube-home DIR [--profile NAME] [--kubernetes-minor N] [--pod-start-delay-ms MS]");
+    Console.Error.WriteLine("       ClusterSim minikube ARGS...");
+    return 2;
+}
+
+static async Task<int> ServeAsync(string[] args)
+{
+    string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+    if (Option("--minikube-home") is not { } home)
+    {
+        return Usage();
+    }
+
+    var options = new SimOptions
+    {
+        MinikubeHome = home,
+        Profile = Option("--profile") ?? "minikube",
+        KubernetesMinor = Option("--kubernetes-minor") ?? "32",
+        PodStartDelay = int.TryParse(Option("--pod-start-delay-ms"), out var ms) ? TimeSpan.FromMilliseconds(ms) : TimeSpan.FromMilliseconds(300),
+    };
+    await using var cluster = await SimulatedCluster.StartAsync(options);
+    foreach (var (name, value) in cluster.ClientEnvironment)
+    {
+        Console.WriteLine($"export {name}='{value.Replace("'", "'\\''")}'");
+    }
+
+    Console.Error.WriteLine($"# cluster {options.Profile} serving on {cluster.ServerUrl}; Ctrl-C or SIGTERM stops it");
+    var stop = new TaskCompletionSource();
+    using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.TrySetResult(); });
+    using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.TrySetResult(); });
+    await stop.Task;
+    return 0;
+}
