@@ -73,13 +73,12 @@ public static partial class Manifests
         ["metadata"] = new JsonObject { ["name"] = name },
     };
 
-    /// <summary>One <c>List</c> object holding all of them, for a single <c>kubectl apply -f -</c>.</summary>
-    public static JsonObject AsList(IEnumerable<JsonObject> objects) => new()
-    {
-        ["apiVersion"] = "v1",
-        ["kind"] = "List",
-        ["items"] = new JsonArray(objects.Select(o => (JsonNode)o.DeepClone()).ToArray()),
-    };
+    /// <summary>
+    /// One stream of JSON objects, one per line, for a single <c>kubectl apply -f -</c> (kubectl reads input that
+    /// starts with <c>{</c> as a JSON stream). Not a <c>kind: List</c>: kubectl validates that pseudo-kind
+    /// differently from the objects in it.
+    /// </summary>
+    public static string AsStream(IEnumerable<JsonObject> objects) => string.Join("\n", objects.Select(o => o.ToJsonString())) + "\n";
 
     private static JsonNode? ToJson(YamlNode node) => node switch
     {

@@ -30,7 +30,7 @@ public sealed partial class ApplyManifests : FrostingTask<BuildContext>
         var ordered = (hasNamespace ? [] : new[] { Manifests.Namespace(config.Namespace) })
             .Concat(objects.OrderBy(o => (string?)o["kind"] == "Namespace" ? 0 : 1));
 
-        foreach (var line in context.KubectlApply(context.Kubectl(), Manifests.AsList(ordered).ToJsonString()))
+        foreach (var line in context.KubectlApply(context.Kubectl(), Manifests.AsStream(ordered)))
         {
             context.LogText("ApplyManifests: " + line);
             if (ChangedDeployment().Match(line) is { Success: true } changed)
