@@ -48,7 +48,7 @@ public sealed class RunReport
                     report.Service,
                     report.Image?.Reference ?? "-",
                     report.Image is null ? "-" : BuiltImage.Hex(report.Image.ImageId)[..12],
-                    report.Image is null ? "-" : $"{report.Image.Duration.TotalSeconds:0.0}s",
+                    report.Image?.BuildTime ?? "-",
                     report.Load,
                     report.Rollout);
             }

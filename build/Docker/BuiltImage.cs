@@ -5,6 +5,11 @@ namespace Build.Docker;
 /// <summary>An image DockerBuild made for a service.</summary>
 public sealed record BuiltImage(ServiceConfig Service, string ImageId, TimeSpan Duration)
 {
+    /// <summary>True when the inputs had not changed since the build that made this image, so it was not rebuilt.</summary>
+    public bool Reused { get; init; }
+
+    public string BuildTime => Reused ? "reused" : $"{Duration.TotalSeconds:0.0}s";
+
     /// <summary>
     /// The immutable tag: made from the image ID, so an unchanged image keeps its tag (nothing to load or roll)
     /// and a changed one always gets a new tag (the deployment really changes; no stale <c>:latest</c>).

@@ -15,6 +15,22 @@ public static class DockerAliases
     public static void DockerTag(this ICakeContext context, string source, string target) =>
         new DockerRunner(context).Command(new ToolSettings { ToolTimeout = QuickCommand }, ["tag", source, target]);
 
+    /// <summary>The IDs of those of <paramref name="images"/> the daemon has (one <c>docker image inspect</c>).</summary>
+    public static IReadOnlyDictionary<string, string> DockerImageIds(this ICakeContext context, params string[] images)
+    {
+        var result = new DockerRunner(context).Command(
+            new ToolSettings { ToolTimeout = QuickCommand },
+            ["image", "inspect", "--format", "{{.Id}}", .. images],
+            new ToolRun { AllowFailure = true });
+        // docker prints the ID of each image it has, in order, and an error line for each it has not.
+        var ids = new Queue<string>(result.Output.Where(l => l.StartsWith("sha256:", StringComparison.Ordinal)));
+        var missing = result.Error.Where(l => l.Contains("No such image", StringComparison.OrdinalIgnoreCase)).ToList();
+        return images
+            .Where(image => !missing.Any(m => m.Contains(image, StringComparison.Ordinal)))
+            .Zip(ids)
+            .ToDictionary(pair => pair.First, pair => pair.Second);
+    }
+
     /// <summary>The image's ID (sha256:...), or null when the daemon does not have it.</summary>
     public static string? DockerImageId(this ICakeContext context, string image)
     {

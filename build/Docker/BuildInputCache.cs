@@ -1,0 +1,89 @@
+using System.Text.Json;
+
+namespace Build.Docker;
+
+/// <summary>
+/// Which image each build-input digest produced, kept between runs in the user's local application data
+/// (<c>coinpilot-redeploy/build-inputs.json</c>). Only a cache: a missing or unreadable file means builds run.
+/// </summary>
+public sealed class BuildInputCache(string path)
+{
+    private const int EntriesPerImage = 20;
+
+    private readonly Lock _lock = new();
+    private Dictionary<string, List<Entry>>? _entries;
+
+    public static string DefaultPath =>
+        System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify), "coinpilot-redeploy", "build-inputs.json");
+
+    public string Path { get; } = path;
+
+    /// <summary>The image ID built last time from <paramref name="digest"/>, if any.</summary>
+    public string? ImageFor(string image, string digest)
+    {
+        lock (_lock)
+        {
+            return Entries().GetValueOrDefault(image)?.LastOrDefault(e => e.Digest == digest)?.ImageId;
+        }
+    }
+
+    public void Remember(string image, string digest, string imageId)
+    {
+        lock (_lock)
+        {
+            var entries = Entries();
+            var list = entries.TryGetValue(image, out var existing) ? existing : entries[image] = [];
+            list.RemoveAll(e => e.Digest == digest);
+            list.Add(new Entry(digest, imageId));
+            if (list.Count > EntriesPerImage)
+            {
+                list.RemoveRange(0, list.Count - EntriesPerImage);
+            }
+        }
+    }
+
+    /// <summary>Writes the cache (atomically); returns the problem when it cannot.</summary>
+    public string? Save()
+    {
+        lock (_lock)
+        {
+            if (_entries is null)
+            {
+                return null;
+            }
+
+            try
+            {
+                Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+                var temporary = Path + "." + Environment.ProcessId + ".tmp";
+                File.WriteAllText(temporary, JsonSerializer.Serialize(_entries));
+                File.Move(temporary, Path, overwrite: true);
+                return null;
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                return exception.Message;
+            }
+        }
+    }
+
+    private Dictionary<string, List<Entry>> Entries()
+    {
+        if (_entries is null)
+        {
+            try
+            {
+                _entries = JsonSerializer.Deserialize<Dictionary<string, List<Entry>>>(File.ReadAllText(Path));
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or JsonException)
+            {
+            }
+
+            _entries ??= [];
+        }
+
+        return _entries;
+    }
+
+    private sealed record Entry(string Digest, string ImageId);
+}
