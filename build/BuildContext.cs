@@ -43,6 +43,9 @@ public sealed class BuildContext : FrostingContext
     /// <summary>Deployments ApplyManifests created or changed: Rollout waits for them even if their image is already set.</summary>
     public HashSet<string> AppliedDeployments { get; } = [];
 
+    /// <summary>Cluster reads Setup started so that they overlap the builds.</summary>
+    public ClusterReads ClusterReads { get; set; } = ClusterReads.None;
+
     /// <summary>What happened to each service, for the summary Teardown prints.</summary>
     public RunReport Report { get; } = new();
 

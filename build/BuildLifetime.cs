@@ -32,6 +32,10 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
         {
             throw new Infrastructure.BuildInputException(string.Join("\n", problems));
         }
+        else
+        {
+            context.ClusterReads = ClusterReads.Start(context, tasks);
+        }
     }
 
     public override void Teardown(BuildContext context, ITeardownContext info)

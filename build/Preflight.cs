@@ -29,19 +29,18 @@ public static class Preflight
             return [refusal]; // nothing else matters: the run must not touch that cluster
         }
 
-        if (tasks.Intersect(UsesMinikube).Any())
-        {
-            problems.AddRange(Checked(() => ProfileProblem(config.MinikubeProfile, context.MinikubeStatus(config.MinikubeProfile))));
-        }
-
-        if (tasks.Intersect(UsesKubectl).Any())
-        {
-            problems.AddRange(Checked(() =>
+        // The checks are independent processes: run them at once.
+        var profile = tasks.Intersect(UsesMinikube).Any()
+            ? Task.Run(() => Checked(() => ProfileProblem(config.MinikubeProfile, context.MinikubeStatus(config.MinikubeProfile))))
+            : Task.FromResult<IEnumerable<string>>([]);
+        var kubeContext = tasks.Intersect(UsesKubectl).Any()
+            ? Task.Run(() => Checked(() =>
                 context.KubectlContexts(context.Kubectl()).Contains(config.KubeContext)
                     ? null
-                    : $"kube context {config.KubeContext} is not in your kubeconfig. Run: minikube -p {config.MinikubeProfile} update-context (or pass --{ArgumentNames.KubeContext.Name}=NAME)."));
-        }
-
+                    : $"kube context {config.KubeContext} is not in your kubeconfig. Run: minikube -p {config.MinikubeProfile} update-context (or pass --{ArgumentNames.KubeContext.Name}=NAME)."))
+            : Task.FromResult<IEnumerable<string>>([]);
+        problems.AddRange(profile.GetAwaiter().GetResult());
+        problems.AddRange(kubeContext.GetAwaiter().GetResult());
         return problems;
     }
 

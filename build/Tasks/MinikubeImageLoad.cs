@@ -15,7 +15,7 @@ public sealed class MinikubeImageLoad : FrostingTask<BuildContext>
     public override void Run(BuildContext context)
     {
         var profile = context.Config.MinikubeProfile;
-        var node = context.MinikubeImageList(profile);
+        var node = context.ClusterReads.NodeImagesBeforeLoad(context);
         var toLoad = new List<BuiltImage>();
         foreach (var image in context.BuiltImages)
         {

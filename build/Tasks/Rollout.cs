@@ -91,7 +91,7 @@ public sealed class Rollout : AsyncFrostingTask<BuildContext>
     private static (BuiltImage Image, DeploymentInfo Deployment) Inspect(BuildContext context, KubectlSettings kubectl, BuiltImage image)
     {
         var service = image.Service;
-        var json = context.KubectlGetJson(kubectl, "deployment", service.Deployment)
+        var json = context.ClusterReads.Deployment(context, kubectl, service.Deployment)
             ?? throw new PipelineException(
                 $"Deployment {service.Deployment} (service {service.Name}) does not exist in namespace {kubectl.Namespace} of context {kubectl.Context}. " +
                 "Create it first: ./build.sh --target=Deploy applies the manifests in the services file.");
