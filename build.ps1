@@ -3,12 +3,13 @@
 #
 # As build.sh: the build is compiled only when something that goes into it changed (its sources and project
 # files, Directory.Build.props, global.json, or the installed .NET SDKs); otherwise the compiled build runs
-# directly, which saves the ~2 s of MSBuild that `dotnet run` costs on every start.
+# directly, which saves the ~2 s of MSBuild that `dotnet run` costs on every start. It is published
+# precompiled (ReadyToRun), which nearly halves its own start-up.
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
 
 $root = $PSScriptRoot
-$output = Join-Path $root 'build/bin/Debug/net10.0'
+$output = Join-Path $root 'build/bin/publish'
 $stamp = Join-Path $output '.inputs.stamp'
 $dll = Join-Path $output 'Build.dll'
 
@@ -45,7 +46,13 @@ if (-not (Test-UpToDate)) {
     $next = "$stamp.next"
     Set-Content -LiteralPath $next -Value (Get-SdkKey) -NoNewline
     [Console]::Error.WriteLine('build.ps1: compiling the build (its inputs changed)...')
-    $log = & $dotnet.Source build (Join-Path $root 'build/Build.csproj') --nologo -v quiet 2>&1
+    $publish = @('publish', (Join-Path $root 'build/Build.csproj'), '--nologo', '-v', 'quiet', '-c', 'Release',
+        '--use-current-runtime', '--self-contained', 'false', '-o', $output)
+    $log = & $dotnet.Source @publish 2>&1
+    if ($LASTEXITCODE -ne 0) {
+        # Without the ReadyToRun compiler package (an offline machine), a plain build still works, only slower to start.
+        $log = & $dotnet.Source @publish '-p:PublishReadyToRun=false' 2>&1
+    }
     if ($LASTEXITCODE -ne 0) {
         Remove-Item -LiteralPath $next -Force
         $log | ForEach-Object { [Console]::Error.WriteLine($_) }

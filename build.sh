@@ -3,11 +3,12 @@
 #
 # The build is compiled only when something that goes into it changed (its sources and project files,
 # Directory.Build.props, global.json, or the installed .NET SDKs); otherwise the compiled build runs
-# directly, which saves the ~2 s of MSBuild that `dotnet run` costs on every start.
+# directly, which saves the ~2 s of MSBuild that `dotnet run` costs on every start. It is published
+# precompiled (ReadyToRun), which nearly halves its own start-up.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-output="$root/build/bin/Debug/net10.0"
+output="$root/build/bin/publish"
 stamp="$output/.inputs.stamp"
 
 # Which SDKs are installed: installing or removing one may change what global.json selects.
@@ -33,7 +34,9 @@ if ! up_to_date; then
   next="$(mktemp "$output/.inputs.stamp.XXXXXX")"
   sdks > "$next"
   echo "build.sh: compiling the build (its inputs changed)..." >&2
-  if ! log="$(dotnet build "$root/build/Build.csproj" --nologo -v quiet 2>&1)"; then
+  publish=(dotnet publish "$root/build/Build.csproj" --nologo -v quiet -c Release --use-current-runtime --self-contained false -o "$output")
+  # Without the ReadyToRun compiler package (an offline machine), a plain build still works, only slower to start.
+  if ! log="$("${publish[@]}" 2>&1)" && ! log="$("${publish[@]}" -p:PublishReadyToRun=false 2>&1)"; then
     rm -f "$next"
     printf '%s\n' "$log" >&2
     echo "build.sh: compiling the build failed (see above)" >&2
