@@ -48,9 +48,15 @@ public static class ArgumentNames
     public static readonly ArgumentSpec TestFilter = new(
         "test-filter", "none", "dotnet test --filter expression, e.g. FullyQualifiedName~CredsFallback.", "Test");
 
+    public static readonly ArgumentSpec BenchmarkRounds = new(
+        "bench-rounds", "3", "How many rounds the benchmark runs (it reports medians).", "Benchmark");
+
+    public static readonly ArgumentSpec BenchmarkBlobMegabytes = new(
+        "bench-blob-mb", "50", "Megabytes of random bytes in each benchmark image.", "Benchmark");
+
     public static IReadOnlyList<ArgumentSpec> All { get; } =
     [
         Config, Services, Namespace, KubeContext, MinikubeProfile, AllowContext, RolloutTimeout, Parallel,
-        ForceRestart, RollbackOnFailure, KeepDockerCreds, TestFilter,
+        ForceRestart, RollbackOnFailure, KeepDockerCreds, TestFilter, BenchmarkRounds, BenchmarkBlobMegabytes,
     ];
 }

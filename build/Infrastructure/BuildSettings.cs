@@ -40,6 +40,10 @@ public sealed record BuildSettings
 
     public string? TestFilter { get; init; }
 
+    public int BenchmarkRounds { get; init; } = 3;
+
+    public int BenchmarkBlobMegabytes { get; init; } = 50;
+
     public bool DryRun { get; init; }
 
     public static BuildSettings Parse(ICakeArguments arguments, Func<string, string?> environment, string workingDirectory)
@@ -50,6 +54,8 @@ public sealed record BuildSettings
         string? Text(ArgumentSpec spec) => Value(spec) is { Length: > 0 } text ? text.Trim() : null;
 
         bool Flag(ArgumentSpec spec) => Value(spec) is { } value && InputParsing.ParseFlag(value, "--" + spec.Name);
+
+        int Count(ArgumentSpec spec) => InputParsing.ParseCount(Text(spec) ?? spec.Default, "--" + spec.Name);
 
         return new BuildSettings
         {
@@ -69,6 +75,8 @@ public sealed record BuildSettings
             RollbackOnFailure = Flag(ArgumentNames.RollbackOnFailure),
             KeepDockerCreds = ParseKeepCreds(Value(ArgumentNames.KeepDockerCreds), environment(EnvironmentVariableNames.KeepDockerCreds)),
             TestFilter = Text(ArgumentNames.TestFilter),
+            BenchmarkRounds = Count(ArgumentNames.BenchmarkRounds),
+            BenchmarkBlobMegabytes = Count(ArgumentNames.BenchmarkBlobMegabytes),
             DryRun = arguments.HasArgument("dryrun"),
         };
     }

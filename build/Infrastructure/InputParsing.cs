@@ -45,18 +45,14 @@ public static partial class InputParsing
     }
 
     /// <summary>A whole number of at least 1, or <c>all</c> (null).</summary>
-    public static int? ParseParallelism(string value, string source)
-    {
-        var text = value.Trim();
-        if (text.Equals("all", StringComparison.OrdinalIgnoreCase))
-        {
-            return null;
-        }
+    public static int? ParseParallelism(string value, string source) =>
+        value.Trim().Equals("all", StringComparison.OrdinalIgnoreCase) ? null : ParseCount(value, source, ", or all");
 
-        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count >= 1
+    /// <summary>A whole number of at least 1.</summary>
+    public static int ParseCount(string value, string source, string alternatives = "") =>
+        int.TryParse(value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count >= 1
             ? count
-            : throw new BuildInputException($"{source}={value} is not valid: use a whole number of at least 1, or all.");
-    }
+            : throw new BuildInputException($"{source}={value} is not valid: use a whole number of at least 1{alternatives}.");
 
     /// <summary>A comma-separated list, without empty entries or surrounding spaces.</summary>
     public static IReadOnlyList<string> ParseList(string value) =>

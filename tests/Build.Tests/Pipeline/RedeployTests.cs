@@ -55,6 +55,8 @@ public sealed class RedeployTests
         Succeeded(run);
         Assert.Equal(loads, workspace.ImageLoads);
         Assert.Equal((botRollouts, webRollouts), (workspace.Rollouts("bot"), workspace.Rollouts("web")));
+        Assert.Contains("[bot] inputs unchanged since the build of", run.StandardOutput);
+        Assert.DoesNotContain("Step 1/", run.StandardOutput);
         Assert.Contains("is already on the node; not loaded.", run.StandardOutput);
         Assert.Contains("Rollout: deployment/bot already runs", run.StandardOutput);
         Assert.Contains("not restarted.", run.StandardOutput);
@@ -114,6 +116,20 @@ public sealed class RedeployTests
         Assert.Equal(0, (await ProcessRunner.RunAsync(minikube, ["-p", "minikube", "image", "load", latest], workspace.Environment)).ExitCode);
         Assert.Equal(0, (await workspace.KubectlAsync("-n", PipelineWorkspace.Namespace, "rollout", "restart", "deployment/bot")).ExitCode);
         Assert.Equal(0, (await workspace.KubectlAsync("-n", PipelineWorkspace.Namespace, "rollout", "status", "deployment/bot", "--timeout=30s")).ExitCode);
+    }
+
+    [SkippableFact]
+    public async Task An_image_removed_from_docker_is_built_again_even_when_its_inputs_did_not_change()
+    {
+        await using var workspace = await DeployedAsync();
+        var id = await workspace.BuiltImageIdAsync("bot");
+        await ProcessRunner.RunAsync("docker", ["rmi", "-f", id!]);
+
+        var run = await workspace.RunAsync("--target=Redeploy", "--services=bot");
+
+        Succeeded(run);
+        Assert.Contains("[bot] Step 1/2 : FROM scratch", run.StandardOutput);
+        Assert.NotNull(await workspace.BuiltImageIdAsync("bot"));
     }
 
     [SkippableFact]
