@@ -92,40 +92,14 @@ public sealed class Workspace : IAsyncDisposable
         {
             foreach (var service in Services)
             {
-                var tags = await ProcessRunner.RunAsync("docker", ["image", "ls", "--format", "{{.Repository}}:{{.Tag}}", Image(pipeline, service)]);
-                var references = tags.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-                if (references.Length > 0)
-                {
-                    await ProcessRunner.RunAsync("docker", ["rmi", "-f", .. references]);
-                }
+                await DockerImages.RemoveRepositoryAsync(Image(pipeline, service));
             }
         }
 
         _root.Dispose();
     }
 
-    private string Manifest(string pipeline, string service) => $"""
-        apiVersion: v1
-        kind: Namespace
-        metadata:
-          name: {Namespace(pipeline)}
-        ---
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata:
-          name: {service}
-          namespace: {Namespace(pipeline)}
-        spec:
-          replicas: 1
-          selector:
-            matchLabels: {"{"} app: {service} {"}"}
-          template:
-            metadata:
-              labels: {"{"} app: {service} {"}"}
-            spec:
-              containers:
-                - name: {service}
-                  image: {Image(pipeline, service)}:latest
-                  imagePullPolicy: IfNotPresent
-        """;
+    private string Manifest(string pipeline, string service) =>
+        KubernetesManifests.Namespace(Namespace(pipeline)) + "---\n" +
+        KubernetesManifests.Deployment(service, $"{Image(pipeline, service)}:latest", "IfNotPresent", Namespace(pipeline));
 }

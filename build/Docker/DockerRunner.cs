@@ -40,7 +40,7 @@ public sealed class DockerRunner(ICakeContext context) : CliTool<ToolSettings>(c
 
     /// <summary>Any other docker command, e.g. <c>image inspect</c> or <c>tag</c>.</summary>
     public ToolResult Command(ToolSettings settings, IEnumerable<string> arguments, ToolRun? run = null) =>
-        Execute(settings, arguments.ToProcessArgumentsQuoted(), run);
+        Execute(settings, arguments, run);
 
     private static void AppendIfSet(ProcessArgumentBuilder arguments, string name, string? value)
     {

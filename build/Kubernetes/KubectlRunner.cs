@@ -1,7 +1,6 @@
 using System.Globalization;
 using Build.Tools;
 using Cake.Core;
-using Cake.Core.IO;
 
 namespace Build.Kubernetes;
 
@@ -10,24 +9,17 @@ public sealed class KubectlRunner(ICakeContext context) : CliTool<KubectlSetting
 {
     protected override string ExecutableName => "kubectl";
 
-    public ToolResult Run(KubectlSettings settings, IEnumerable<string> arguments, ToolRun? run = null)
-    {
-        var builder = new ProcessArgumentBuilder();
-        builder.AppendQuoted($"--context={settings.Context}");
-        builder.AppendQuoted($"--namespace={settings.Namespace}");
-        builder.Append($"--request-timeout={(int)settings.RequestTimeout.TotalSeconds}s");
-        if (settings.Kubeconfig is not null)
-        {
-            builder.AppendQuoted($"--kubeconfig={settings.Kubeconfig}");
-        }
-
-        foreach (var argument in arguments)
-        {
-            builder.AppendQuoted(argument);
-        }
-
-        return Execute(settings, builder, run);
-    }
+    public ToolResult Run(KubectlSettings settings, IEnumerable<string> arguments, ToolRun? run = null) =>
+        Execute(
+            settings,
+            [
+                $"--context={settings.Context}",
+                $"--namespace={settings.Namespace}",
+                $"--request-timeout={Seconds(settings.RequestTimeout)}",
+                .. settings.Kubeconfig is null ? Array.Empty<string>() : [$"--kubeconfig={settings.Kubeconfig}"],
+                .. arguments,
+            ],
+            run);
 
     public static string Seconds(TimeSpan duration) => ((int)Math.Ceiling(duration.TotalSeconds)).ToString(CultureInfo.InvariantCulture) + "s";
 }

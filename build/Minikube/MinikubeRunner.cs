@@ -1,6 +1,5 @@
 using Build.Tools;
 using Cake.Core;
-using Cake.Core.IO;
 
 namespace Build.Minikube;
 
@@ -9,15 +8,6 @@ public sealed class MinikubeRunner(ICakeContext context) : CliTool<MinikubeSetti
 {
     protected override string ExecutableName => "minikube";
 
-    public ToolResult Run(MinikubeSettings settings, IEnumerable<string> arguments, ToolRun? run = null)
-    {
-        var builder = new ProcessArgumentBuilder();
-        builder.AppendSwitchQuoted("-p", settings.Profile);
-        foreach (var argument in arguments)
-        {
-            builder.AppendQuoted(argument);
-        }
-
-        return Execute(settings, builder, run);
-    }
+    public ToolResult Run(MinikubeSettings settings, IEnumerable<string> arguments, ToolRun? run = null) =>
+        Execute(settings, ["-p", settings.Profile, .. arguments], run);
 }

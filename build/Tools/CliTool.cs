@@ -22,6 +22,10 @@ public abstract class CliTool<TSettings>(ICakeContext context)
 
     protected sealed override IEnumerable<string> GetToolExecutableNames() => [ExecutableName, ExecutableName + ".exe"];
 
+    /// <summary>Runs the tool with each argument quoted as needed.</summary>
+    protected ToolResult Execute(TSettings settings, IEnumerable<string> arguments, ToolRun? run = null) =>
+        Execute(settings, arguments.ToProcessArgumentsQuoted(), run);
+
     protected ToolResult Execute(TSettings settings, ProcessArgumentBuilder arguments, ToolRun? run = null)
     {
         run ??= new ToolRun();

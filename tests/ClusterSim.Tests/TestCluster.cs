@@ -68,31 +68,8 @@ internal sealed class TestCluster : IAsyncDisposable
         return path;
     }
 
-    public static string Deployment(string name, string image, string? pullPolicy, string ns = "default", int? progressDeadlineSeconds = null) => $"""
-        apiVersion: apps/v1
-        kind: Deployment
-        metadata:
-          name: {name}
-          namespace: {ns}
-          labels:
-            app: {name}
-        spec:
-          replicas: 1
-        {(progressDeadlineSeconds is null ? "" : $"  progressDeadlineSeconds: {progressDeadlineSeconds}\n")}  selector:
-            matchLabels:
-              app: {name}
-          template:
-            metadata:
-              labels:
-                app: {name}
-            spec:
-              containers:
-              - name: {name}
-                image: {image}
-        {(pullPolicy is null ? "" : $"        imagePullPolicy: {pullPolicy}\n")}        env:
-                - name: MODE
-                  value: test
-        """;
+    public static string Deployment(string name, string image, string? pullPolicy, string ns = "default", int? progressDeadlineSeconds = null) =>
+        KubernetesManifests.Deployment(name, image, pullPolicy, ns, progressDeadlineSeconds);
 
     /// <summary>The pods of a deployment that are not being deleted.</summary>
     public IReadOnlyList<JsonObject> LivePods(string app, string ns = "default") =>

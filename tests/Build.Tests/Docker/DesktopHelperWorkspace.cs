@@ -76,7 +76,7 @@ public sealed class DesktopHelperWorkspace : IDisposable
 
     public void Dispose()
     {
-        ProcessRunner.RunAsync("docker", ["rmi", "-f", Image + ":latest"]).GetAwaiter().GetResult();
+        DockerImages.RemoveRepositoryAsync(Image).GetAwaiter().GetResult();
         _root.Dispose();
     }
 }

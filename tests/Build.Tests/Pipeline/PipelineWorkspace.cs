@@ -28,7 +28,7 @@ public sealed class PipelineWorkspace : IAsyncDisposable
             WriteManifest(service, "IfNotPresent");
         }
 
-        _root.WriteFile("project/k8s/namespace.yaml", $"apiVersion: v1\nkind: Namespace\nmetadata:\n  name: {Namespace}\n");
+        _root.WriteFile("project/k8s/namespace.yaml", KubernetesManifests.Namespace(Namespace));
         WriteConfig();
     }
 
@@ -100,27 +100,7 @@ public sealed class PipelineWorkspace : IAsyncDisposable
             "FROM scratch\nCOPY content.txt /content.txt\n" + string.Concat(labels.Select(l => $"LABEL {l.Name}=\"{l.Value}\"\n")));
 
     public void WriteManifest(string service, string pullPolicy, int progressDeadlineSeconds = 600) =>
-        _root.WriteFile($"project/k8s/{service}.yaml", $"""
-            apiVersion: apps/v1
-            kind: Deployment
-            metadata:
-              name: {service}
-              namespace: {Namespace}
-              labels: {"{"} app: {service} {"}"}
-            spec:
-              replicas: 1
-              progressDeadlineSeconds: {progressDeadlineSeconds}
-              selector:
-                matchLabels: {"{"} app: {service} {"}"}
-              template:
-                metadata:
-                  labels: {"{"} app: {service} {"}"}
-                spec:
-                  containers:
-                    - name: {service}
-                      image: {Image(service)}:latest
-                      imagePullPolicy: {pullPolicy}
-            """);
+        _root.WriteFile($"project/k8s/{service}.yaml", KubernetesManifests.Deployment(service, $"{Image(service)}:latest", pullPolicy, Namespace, progressDeadlineSeconds));
 
     public void WriteConfig(string kubeContext = "minikube") =>
         _root.WriteFile("project/redeploy.json", $$"""
@@ -165,12 +145,7 @@ public sealed class PipelineWorkspace : IAsyncDisposable
         await Cluster.DisposeAsync();
         foreach (var service in Services)
         {
-            var tags = await ProcessRunner.RunAsync("docker", ["image", "ls", "--format", "{{.Repository}}:{{.Tag}}", Image(service)]);
-            var references = tags.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-            if (references.Length > 0)
-            {
-                await ProcessRunner.RunAsync("docker", ["rmi", "-f", .. references]);
-            }
+            await DockerImages.RemoveRepositoryAsync(Image(service));
         }
 
         _root.Dispose();
