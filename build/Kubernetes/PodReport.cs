@@ -60,10 +60,10 @@ public static class PodReport
         return problems;
     }
 
-    /// <summary>The newest Warning events, oldest first, as one line each.</summary>
-    public static IReadOnlyList<string> LatestWarnings(JsonNode eventList, int count) =>
+    /// <summary>The newest Warning events about the named objects, oldest first, as one line each.</summary>
+    public static IReadOnlyList<string> LatestWarnings(JsonNode eventList, IReadOnlySet<string> about, int count) =>
         Items(eventList)
-            .Where(e => Text(e["type"]) == "Warning")
+            .Where(e => Text(e["type"]) == "Warning" && about.Contains(Text(e["involvedObject"]?["name"])))
             .OrderBy(e => Text(e["lastTimestamp"]) is { Length: > 0 } last ? last : Text(e["eventTime"]), StringComparer.Ordinal)
             .TakeLast(count)
             .Select(e => $"{Text(e["reason"])} {Text(e["involvedObject"]?["kind"]).ToLowerInvariant()}/{Text(e["involvedObject"]?["name"])}: {Text(e["message"])}" +
@@ -85,6 +85,9 @@ public static class PodReport
     }
 
     public static int CountPods(JsonNode podList) => Items(podList).Count(p => p["metadata"]?["deletionTimestamp"] is null);
+
+    /// <summary>The names of the pods in the list, deleted or not.</summary>
+    public static IEnumerable<string> PodNames(JsonNode podList) => Items(podList).Select(p => Text(p["metadata"]?["name"]));
 
     private static PodProblem? Problem(string pod, JsonNode status)
     {

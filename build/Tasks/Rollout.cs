@@ -142,8 +142,8 @@ public sealed class Rollout : AsyncFrostingTask<BuildContext>
         }
 
         var events = context.KubectlGetJson(kubectl, "events");
-        var warnings = events is null ? [] : PodReport.LatestWarnings(events, Warnings * 4)
-            .Where(w => w.Contains($"/{name}", StringComparison.Ordinal)).TakeLast(Warnings).ToList();
+        var about = new HashSet<string>(pods is null ? [] : PodReport.PodNames(pods)) { name };
+        var warnings = events is null ? [] : PodReport.LatestWarnings(events, about, Warnings);
         if (warnings.Count > 0)
         {
             context.Log.Information("  Latest warnings:");

@@ -65,7 +65,7 @@ public sealed class PodReportTests
     }
 
     [Fact]
-    public void Latest_warnings_are_the_newest_warning_events_oldest_first()
+    public void Latest_warnings_are_the_newest_warning_events_about_the_given_objects_oldest_first()
     {
         var events = JsonNode.Parse("""
             { "items": [
@@ -73,13 +73,15 @@ public sealed class PodReportTests
                 "lastTimestamp": "2026-11-26T10:00:03Z", "involvedObject": { "kind": "Pod", "name": "bot-1" } },
               { "type": "Normal", "reason": "Pulled", "message": "ok", "lastTimestamp": "2026-11-26T10:00:04Z", "involvedObject": { "kind": "Pod", "name": "bot-1" } },
               { "type": "Warning", "reason": "Failed", "message": "Error: ErrImageNeverPull", "count": 1,
-                "lastTimestamp": "2026-11-26T10:00:01Z", "involvedObject": { "kind": "Pod", "name": "web-1" } }
+                "lastTimestamp": "2026-11-26T10:00:01Z", "involvedObject": { "kind": "Pod", "name": "web-1" } },
+              { "type": "Warning", "reason": "BackOff", "message": "another deployment's pod", "count": 1,
+                "lastTimestamp": "2026-11-26T10:00:02Z", "involvedObject": { "kind": "Pod", "name": "bot-worker-1" } }
             ] }
             """)!;
 
         Assert.Equal(
             ["Failed pod/web-1: Error: ErrImageNeverPull", "BackOff pod/bot-1: Back-off restarting failed container (x4)"],
-            PodReport.LatestWarnings(events, 5));
+            PodReport.LatestWarnings(events, new HashSet<string> { "bot-1", "web-1" }, 5));
     }
 
     [Fact]
