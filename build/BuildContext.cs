@@ -17,34 +17,39 @@ public sealed class BuildContext : FrostingContext
     private readonly Lazy<RedeployConfig> _config;
     private readonly Lock _logLock = new();
 
-    public BuildContext(ICakeContext context, BuildCancellation cancellation)
+    public BuildContext(ICakeContext context)
         : base(context)
     {
-        Cancellation = cancellation;
         Settings = BuildSettings.Parse(context.Arguments, context.Environment.GetEnvironmentVariable, context.Environment.WorkingDirectory.FullPath);
         _config = new Lazy<RedeployConfig>(() => RedeployConfig.Load(Settings.ConfigPath).WithOverrides(Settings));
         GitHub = new GitHubActions(context.Environment.GetEnvironmentVariable);
     }
-
-    public GitHubActions GitHub { get; }
-
-    /// <summary>Runs a long step with a spinner in a terminal, or with plain progress lines elsewhere.</summary>
-    public T WithProgress<T>(string step, string activity, Func<T> work) =>
-        Progress.Run(Progress.IsInteractive(GitHub), step, activity, text => LogText(text), work);
 
     public BuildSettings Settings { get; }
 
     /// <summary>The services file with the command line's overrides, read when a task first needs it.</summary>
     public RedeployConfig Config => _config.Value;
 
+    public GitHubActions GitHub { get; }
+
+    /// <summary>What CredsFallback looks at, from the process environment.</summary>
+    public FallbackInputs FallbackInputs => new(
+        Environment.GetEnvironmentVariable(EnvironmentVariableNames.DockerConfig),
+        Environment.GetEnvironmentVariable(OperatingSystem.IsWindows() ? EnvironmentVariableNames.UserProfile : EnvironmentVariableNames.Home),
+        Settings.KeepDockerCreds,
+        DockerConfigFile.Read);
+
+    /// <summary>The temporary DOCKER_CONFIG made by CredsFallback, removed by Teardown.</summary>
+    public TemporaryDockerConfig? TemporaryDockerConfig { get; set; }
+
+    /// <summary>Cluster reads Setup started so that they overlap the builds.</summary>
+    public ClusterReads ClusterReads { get; set; } = ClusterReads.None;
+
     /// <summary>The images DockerBuild made, in the order of the services file.</summary>
     public List<BuiltImage> BuiltImages { get; } = [];
 
     /// <summary>Deployments ApplyManifests created or changed: Rollout waits for them even if their image is already set.</summary>
     public HashSet<string> AppliedDeployments { get; } = [];
-
-    /// <summary>Cluster reads Setup started so that they overlap the builds.</summary>
-    public ClusterReads ClusterReads { get; set; } = ClusterReads.None;
 
     /// <summary>What happened to each service, for the summary Teardown prints.</summary>
     public RunReport Report { get; } = new();
@@ -57,17 +62,9 @@ public sealed class BuildContext : FrostingContext
         ToolTimeout = toolTimeout ?? TimeSpan.FromMinutes(2),
     };
 
-    public BuildCancellation Cancellation { get; }
-
-    /// <summary>The temporary DOCKER_CONFIG made by CredsFallback, removed by Teardown.</summary>
-    public TemporaryDockerConfig? TemporaryDockerConfig { get; set; }
-
-    /// <summary>What CredsFallback looks at, from the process environment.</summary>
-    public FallbackInputs FallbackInputs => new(
-        Environment.GetEnvironmentVariable(EnvironmentVariableNames.DockerConfig),
-        Environment.GetEnvironmentVariable(OperatingSystem.IsWindows() ? EnvironmentVariableNames.UserProfile : EnvironmentVariableNames.Home),
-        Settings.KeepDockerCreds,
-        DockerConfigFile.Read);
+    /// <summary>Runs a long step with a spinner in a terminal, or with plain progress lines elsewhere.</summary>
+    public T WithProgress<T>(string step, string activity, Func<T> work) =>
+        Progress.Run(Progress.IsInteractive(GitHub), step, activity, text => LogText(text), work);
 
     /// <summary>Logs one line of a tool's output, prefixed with whose it is; safe from parallel builds.</summary>
     public void LogLine(string prefix, string line) => LogText($"[{prefix}] {line}");

@@ -29,8 +29,7 @@ public sealed class BuildCancellation : IDisposable
         return cancellation;
     }
 
-    /// <summary>Requests cancellation as if <paramref name="signal"/> had arrived (for tests).</summary>
-    public void Cancel(string signal, int exitCode)
+    private void Cancel(string signal, int exitCode)
     {
         if (Interlocked.CompareExchange(ref _exitCode, exitCode, 0) == 0)
         {
