@@ -178,6 +178,16 @@ public sealed class CakeHostTests
     }
 
     [Fact]
+    public void Info_prints_the_engine_version_and_changes_nothing()
+    {
+        var run = Run("--info");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("7.0.0", run.Output);
+        Assert.Empty(run.Journal.Entries);
+    }
+
+    [Fact]
     public void An_unknown_target_is_an_error()
     {
         var run = Run("--target", "Nope");
