@@ -19,32 +19,37 @@ if (-not $dotnet) {
     exit 1
 }
 
-function Get-SdkKey {
-    # Which SDKs are installed: installing or removing one may change what global.json selects.
+function Get-InputFiles {
+    $build = Get-ChildItem -LiteralPath (Join-Path $root 'build') -Recurse -Force -File |
+        Where-Object { $_.FullName -notmatch '[\\/](bin|obj)[\\/]' }
+    @($build) + @(Get-Item -Force -LiteralPath (Join-Path $root 'global.json'), (Join-Path $root 'Directory.Build.props'))
+}
+
+function Get-Key {
+    # What the compiled build depends on besides file contents: the SDKs installed (installing or removing one
+    # may change what global.json selects) and the list of input files (so adding, removing or renaming one is seen).
     $path = $dotnet.Source
     $target = (Get-Item -LiteralPath $path).LinkTarget
     if ($target) { $path = [IO.Path]::GetFullPath($target, (Split-Path -Parent $path)) }
     $sdkDir = Join-Path (Split-Path -Parent $path) 'sdk'
     $sdks = if (Test-Path -LiteralPath $sdkDir) { (Get-ChildItem -LiteralPath $sdkDir -Name | Sort-Object) -join "`n" } else { '' }
-    "$path`n$sdks"
+    $files = (Get-InputFiles | ForEach-Object FullName | Sort-Object -CaseSensitive) -join "`n"
+    "$path`n$sdks`n$files"
 }
 
 function Test-UpToDate {
     if (-not (Test-Path -LiteralPath $stamp) -or -not (Test-Path -LiteralPath $dll)) { return $false }
-    if ((Get-Content -LiteralPath $stamp -Raw).TrimEnd() -ne (Get-SdkKey).TrimEnd()) { return $false }
+    if ((Get-Content -LiteralPath $stamp -Raw).TrimEnd() -ne (Get-Key).TrimEnd()) { return $false }
     $since = (Get-Item -LiteralPath $stamp -Force).LastWriteTimeUtc
-    $inputs = @(Get-Item -Force -LiteralPath (Join-Path $root 'global.json'), (Join-Path $root 'Directory.Build.props'), (Join-Path $root 'build'))
-    $inputs += Get-ChildItem -LiteralPath (Join-Path $root 'build') -Recurse -Force |
-        Where-Object { $_.FullName -notmatch '[\\/](bin|obj)([\\/]|$)' }
-    # Directories count too: adding, removing or renaming a file changes its directory.
-    return -not ($inputs | Where-Object { $_.LastWriteTimeUtc -gt $since } | Select-Object -First 1)
+    # Any input file changed after the stamp was written?
+    return -not (Get-InputFiles | Where-Object { $_.LastWriteTimeUtc -gt $since } | Select-Object -First 1)
 }
 
 if (-not (Test-UpToDate)) {
     New-Item -ItemType Directory -Force -Path $output | Out-Null
     # Written before compiling: an edit made while the compiler runs is newer than the stamp, so it is seen.
     $next = "$stamp.next"
-    Set-Content -LiteralPath $next -Value (Get-SdkKey) -NoNewline
+    Set-Content -LiteralPath $next -Value (Get-Key) -NoNewline
     [Console]::Error.WriteLine('build.ps1: compiling the build (its inputs changed)...')
     $publish = @('publish', (Join-Path $root 'build/Build.csproj'), '--nologo', '-v', 'quiet', '-c', 'Release',
         '--use-current-runtime', '--self-contained', 'false', '-o', $output)

@@ -10,29 +10,31 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 output="$root/build/bin/publish"
 stamp="$output/.inputs.stamp"
+inputs=("$root/build" "$root/global.json" "$root/Directory.Build.props")
 
-# Which SDKs are installed: installing or removing one may change what global.json selects.
-sdks() {
+# What the compiled build depends on besides file contents: the SDKs installed (installing or removing one may
+# change what global.json selects) and the list of input files (so adding, removing or renaming one is seen).
+key() {
   local dotnet
   dotnet="$(command -v dotnet)" || { echo "build.sh: dotnet is not on PATH; install the .NET SDK named in global.json" >&2; exit 1; }
   dotnet="$(readlink -f "$dotnet")"
   printf '%s\n' "$dotnet"
   ls -1 "$(dirname "$dotnet")/sdk" 2>/dev/null || true
+  find "${inputs[@]}" \( -name bin -o -name obj \) -prune -o -type f -print | LC_ALL=C sort
 }
 
 up_to_date() {
   [ -f "$stamp" ] && [ -f "$output/Build.dll" ] || return 1
-  [ "$(sdks)" = "$(cat "$stamp")" ] || return 1
-  # Any input (or directory: files added, removed, renamed) changed after the stamp was written?
-  [ -z "$(find "$root/build" "$root/global.json" "$root/Directory.Build.props" \
-      \( -name bin -o -name obj \) -prune -o -newer "$stamp" -print -quit)" ]
+  [ "$(key)" = "$(cat "$stamp")" ] || return 1
+  # Any input file changed after the stamp was written?
+  [ -z "$(find "${inputs[@]}" \( -name bin -o -name obj \) -prune -o -type f -newer "$stamp" -print -quit)" ]
 }
 
 if ! up_to_date; then
   mkdir -p "$output"
   # Written before compiling: an edit made while the compiler runs is newer than the stamp, so it is seen.
   next="$(mktemp "$output/.inputs.stamp.XXXXXX")"
-  sdks > "$next"
+  key > "$next"
   echo "build.sh: compiling the build (its inputs changed)..." >&2
   publish=(dotnet publish "$root/build/Build.csproj" --nologo -v quiet -c Release --use-current-runtime --self-contained false -o "$output")
   # Without the ReadyToRun compiler package (an offline machine), a plain build still works, only slower to start.

@@ -20,6 +20,13 @@ public sealed class StaleBuildTests(StaleBuildTests.BuildInputsCopy copy) : ICla
     }
 
     [Fact]
+    public void The_run_after_a_fresh_copys_first_compile_does_not_compile_again()
+    {
+        // The first compile creates bin/ and obj/, which changes their parent directories; that is not an input.
+        Assert.True(BootstrapScripts.CompileCount(copy.SecondRun) == 0, $"build.sh compiled again right after the first compile:\n{copy.SecondRun}");
+    }
+
+    [Fact]
     public async Task A_second_run_with_nothing_changed_does_not_compile()
     {
         var first = await copy.RunBuildShAsync("--version");
@@ -104,6 +111,9 @@ public sealed class StaleBuildTests(StaleBuildTests.BuildInputsCopy copy) : ICla
 
         public ProcessResult FirstRun { get; private set; } = null!;
 
+        /// <summary>The run right after the first: the one a fresh clone's first compile must not invalidate.</summary>
+        public ProcessResult SecondRun { get; private set; } = null!;
+
         public async Task InitializeAsync()
         {
             var source = BootstrapScripts.RepositoryRoot;
@@ -115,6 +125,7 @@ public sealed class StaleBuildTests(StaleBuildTests.BuildInputsCopy copy) : ICla
 
             TempDirectory.MakeExecutable(Path.Combine(Root, "build.sh"));
             FirstRun = await RunBuildShAsync("--version");
+            SecondRun = await RunBuildShAsync("--version");
         }
 
         public Task<ProcessResult> RunBuildShAsync(params string[] arguments) => BootstrapScripts.RunBuildShAsync(Root, arguments);
