@@ -20,7 +20,8 @@ public sealed class BuildContext : FrostingContext
     public BuildContext(ICakeContext context)
         : base(context)
     {
-        Settings = BuildSettings.Parse(context.Arguments, context.Environment.GetEnvironmentVariable, context.Environment.WorkingDirectory.FullPath);
+        Settings = BuildSettings.Parse(
+            context.Arguments, context.Environment.GetEnvironmentVariable, context.Environment.WorkingDirectory.FullPath, System.Environment.GetCommandLineArgs()[1..]);
         _config = new Lazy<RedeployConfig>(() => RedeployConfig.Load(Settings.ConfigPath).WithOverrides(Settings));
         GitHub = new GitHubActions(context.Environment.GetEnvironmentVariable);
     }

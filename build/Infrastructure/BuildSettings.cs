@@ -46,7 +46,7 @@ public sealed record BuildSettings
 
     public bool DryRun { get; init; }
 
-    public static BuildSettings Parse(ICakeArguments arguments, Func<string, string?> environment, string workingDirectory)
+    public static BuildSettings Parse(ICakeArguments arguments, Func<string, string?> environment, string workingDirectory, IReadOnlyList<string> commandLine)
     {
         string? Value(ArgumentSpec spec) =>
             arguments.HasArgument(spec.Name) ? arguments.GetArguments(spec.Name).LastOrDefault() ?? "" : null;
@@ -77,7 +77,7 @@ public sealed record BuildSettings
             TestFilter = Text(ArgumentNames.TestFilter),
             BenchmarkRounds = Count(ArgumentNames.BenchmarkRounds),
             BenchmarkBlobMegabytes = Count(ArgumentNames.BenchmarkBlobMegabytes),
-            DryRun = arguments.HasArgument("dryrun"),
+            DryRun = CommandLine.IsDryRun(commandLine),
         };
     }
 
