@@ -2,6 +2,8 @@ using Build.Configuration;
 using Build.Docker;
 using Build.Infrastructure;
 using Build.Kubernetes;
+using Build.Minikube;
+using Build.Tools;
 using Cake.Core;
 using Cake.Core.Diagnostics;
 using Cake.Frosting;
@@ -10,16 +12,18 @@ namespace Build;
 
 /// <summary>
 /// What every task works with: the parsed inputs (read here, once, so that a bad value stops the run before
-/// anything happens) and the state tasks hand to each other and to Teardown.
+/// anything happens), and the results tasks hand on to later tasks and to Teardown. Each result says which task
+/// sets it; nothing else does.
 /// </summary>
 public sealed class BuildContext : FrostingContext
 {
     private readonly Lazy<RedeployConfig> _config;
     private readonly Lock _logLock = new();
 
-    public BuildContext(ICakeContext context)
+    public BuildContext(ICakeContext context, BuildCancellation cancellation)
         : base(context)
     {
+        Cancellation = cancellation;
         Settings = BuildSettings.Parse(
             context.Arguments, context.Environment.GetEnvironmentVariable, context.Environment.WorkingDirectory.FullPath, System.Environment.GetCommandLineArgs()[1..]);
         _config = new Lazy<RedeployConfig>(() => RedeployConfig.Load(Settings.ConfigPath).WithOverrides(Settings));
@@ -28,44 +32,70 @@ public sealed class BuildContext : FrostingContext
 
     public BuildSettings Settings { get; }
 
-    /// <summary>The services file with the command line's overrides, read when a task first needs it.</summary>
+    /// <summary>The services file with the command line's overrides, read when first needed (Setup, for the targets that use it).</summary>
     public RedeployConfig Config => _config.Value;
 
     public GitHubActions GitHub { get; }
 
+    /// <summary>Ctrl-C and SIGTERM: long waits end when it is cancelled.</summary>
+    public BuildCancellation Cancellation { get; }
+
     /// <summary>What CredsFallback looks at, from the process environment.</summary>
     public FallbackInputs FallbackInputs => new(
-        Environment.GetEnvironmentVariable(EnvironmentVariableNames.DockerConfig),
-        Environment.GetEnvironmentVariable(OperatingSystem.IsWindows() ? EnvironmentVariableNames.UserProfile : EnvironmentVariableNames.Home),
+        System.Environment.GetEnvironmentVariable(EnvironmentVariableNames.DockerConfig),
+        System.Environment.GetEnvironmentVariable(OperatingSystem.IsWindows() ? EnvironmentVariableNames.UserProfile : EnvironmentVariableNames.Home),
         Settings.KeepDockerCreds,
         DockerConfigFile.Read);
 
-    /// <summary>The temporary DOCKER_CONFIG made by CredsFallback, removed by Teardown.</summary>
+    /// <summary>Set by Setup: the target task.</summary>
+    public string Target { get; set; } = "Default";
+
+    /// <summary>Set by Setup: the tasks this run executes.</summary>
+    public IReadOnlySet<string> TasksToRun { get; set; } = new HashSet<string>();
+
+    // ---- results of tasks ----
+
+    /// <summary>Set by CredsFallback: what every docker, minikube and kubectl process gets on top of the build's environment.</summary>
+    public ToolEnvironment ToolEnvironment { get; set; } = ToolEnvironment.Inherited;
+
+    /// <summary>Set by CredsFallback: the temporary DOCKER_CONFIG, removed by Teardown.</summary>
     public TemporaryDockerConfig? TemporaryDockerConfig { get; set; }
 
-    /// <summary>Cluster reads Setup started so that they overlap the builds.</summary>
-    public ClusterReads ClusterReads { get; set; } = ClusterReads.None;
+    /// <summary>Set by ClusterLock: held until Teardown releases it.</summary>
+    public RedeployLock? Lock { get; set; }
 
-    /// <summary>The images DockerBuild made, in the order of the services file.</summary>
+    /// <summary>Set by Preflight: the namespace's deployments and the node's images as they were before this run changed anything.</summary>
+    public ClusterState? Cluster { get; set; }
+
+    /// <summary>Set by DockerBuild: the images it made, in the order of the services file.</summary>
     public List<BuiltImage> BuiltImages { get; } = [];
 
-    /// <summary>Deployments ApplyManifests created or changed: Rollout waits for them even if their image is already set.</summary>
+    /// <summary>Set by ApplyManifests: deployments it created or changed; Rollout waits for them even if their image is already set.</summary>
     public HashSet<string> AppliedDeployments { get; } = [];
 
     /// <summary>What happened to each service, for the summary Teardown prints.</summary>
     public RunReport Report { get; } = new();
 
-    /// <summary>kubectl settings for the configured context and namespace.</summary>
-    public KubectlSettings Kubectl(TimeSpan? toolTimeout = null) => new()
+    // ---- how tools are run: environment and deadline, explicitly ----
+
+    /// <summary>kubectl settings for the configured context and namespace, with the tool environment and a deadline.</summary>
+    public KubectlSettings Kubectl(TimeSpan deadline, TimeSpan? requestTimeout = null) => ToolEnvironment.ApplyTo(new KubectlSettings
     {
         Context = Config.KubeContext,
         Namespace = Config.Namespace,
-        ToolTimeout = toolTimeout ?? TimeSpan.FromMinutes(2),
-    };
+        ToolTimeout = deadline,
+        RequestTimeout = requestTimeout ?? Deadlines.KubectlRequest,
+    });
+
+    /// <summary>minikube settings for the configured profile, with the tool environment and a deadline.</summary>
+    public MinikubeSettings Minikube(TimeSpan deadline) =>
+        ToolEnvironment.ApplyTo(new MinikubeSettings { Profile = Config.MinikubeProfile, ToolTimeout = deadline });
+
+    // ---- output ----
 
     /// <summary>Runs a long step with a spinner in a terminal, or with plain progress lines elsewhere.</summary>
-    public T WithProgress<T>(string step, string activity, Func<T> work) =>
-        Progress.Run(Progress.IsInteractive(GitHub), step, activity, text => LogText(text), work);
+    public T WithProgress<T>(string step, string activity, Func<T> work, Func<T, TimeSpan, string>? finished = null) =>
+        Progress.Run(Progress.IsInteractive(GitHub), step, activity, text => LogText(text), work, finished);
 
     /// <summary>Logs one line of a tool's output, prefixed with whose it is; safe from parallel builds.</summary>
     public void LogLine(string prefix, string line) => LogText($"[{prefix}] {line}");

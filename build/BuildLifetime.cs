@@ -1,20 +1,39 @@
+using Build.Infrastructure;
+using Build.Tasks;
 using Cake.Core;
 using Cake.Core.Diagnostics;
 using Cake.Frosting;
 
 namespace Build;
 
-/// <summary>Setup prints what the run will do; Teardown cleans up whatever happened, and never throws.</summary>
+/// <summary>
+/// Setup only checks the inputs and says what the run will do (every effect is a task, so <c>--tree</c> shows it);
+/// Teardown releases and removes what the run held, says what it left behind, and never throws.
+/// </summary>
 public sealed class BuildLifetime : FrostingLifetime<BuildContext>
 {
+    /// <summary>Tasks that read the services file.</summary>
+    private static readonly string[] UsesConfig = [nameof(DockerBuild), nameof(MinikubeImageLoad), nameof(Rollout), nameof(ApplyManifests), nameof(ClusterLock), nameof(Preflight)];
+
+    /// <summary>Tasks that change the cluster.</summary>
+    private static readonly string[] ChangesCluster = [nameof(Rollout), nameof(ApplyManifests)];
+
     public override void Setup(BuildContext context, ISetupContext info)
     {
         var tasks = info.TasksToExecute.Select(t => t.Name).ToList();
+        context.TasksToRun = tasks.ToHashSet(StringComparer.Ordinal);
+        context.Target = info.TargetTask.Name;
         context.Log.Verbose("Target:       {0}", info.TargetTask.Name);
         context.Log.Verbose("Tasks:        {0}", string.Join(" -> ", tasks));
         context.Log.Verbose("Working dir:  {0}", context.Environment.WorkingDirectory.FullPath);
 
-        var problems = Preflight.Problems(context, tasks);
+        // Bad input stops the run here, before any task has done anything.
+        string? refusal = null;
+        if (tasks.Intersect(UsesConfig).Any())
+        {
+            var config = context.Config; // a mistake in the services file is reported here
+            refusal = tasks.Intersect(ChangesCluster).Any() ? PreflightChecks.ContextProblem(config.KubeContext, config.MinikubeProfile, context.Settings.AllowContext) : null;
+        }
         if (context.Settings.DryRun)
         {
             context.Log.Information("Plan (dry run: nothing is built, loaded or changed):");
@@ -23,23 +42,20 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
                 context.LogText("  " + step);
             }
 
-            foreach (var problem in problems)
+            if (refusal is not null)
             {
-                context.LogText("A real run would stop here: " + problem, LogLevel.Warning);
+                context.LogText("A real run would stop here: " + refusal, LogLevel.Warning);
             }
         }
-        else if (problems.Count > 0)
+        else if (refusal is not null)
         {
-            throw new Infrastructure.BuildInputException(string.Join("\n", problems));
-        }
-        else
-        {
-            context.ClusterReads = ClusterReads.Start(context, tasks);
+            throw new BuildInputException(refusal);
         }
     }
 
     public override void Teardown(BuildContext context, ITeardownContext info)
     {
+        context.Lock?.Dispose();
         RemoveTemporaryDockerConfig(context);
         if (!context.Report.IsEmpty)
         {
@@ -47,7 +63,26 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
             context.LogTable(context.Report.ToTable());
         }
 
+        SayWhatIsLeftChanged(context);
         WriteStepSummary(context, info);
+    }
+
+    /// <summary>After a failure or Ctrl-C: the deployments this run changed that did not end well, and how to undo them.</summary>
+    private static void SayWhatIsLeftChanged(BuildContext context)
+    {
+        var left = context.Report.LeftChanged;
+        if (left.Count == 0)
+        {
+            return;
+        }
+
+        var kubectl = context.Kubectl(Deadlines.Quick);
+        context.Log.Warning("This run changed {0} and left {1} as the table says; the cluster keeps those changes.",
+            string.Join(", ", left.Select(l => "deployment/" + l.ChangedDeployment)), left.Count == 1 ? "it" : "them");
+        foreach (var service in left)
+        {
+            context.Log.Warning("  To undo {0}: {1}", service.ChangedDeployment!, kubectl.UndoCommand(service.ChangedDeployment!));
+        }
     }
 
     private static void WriteStepSummary(BuildContext context, ITeardownContext info)
@@ -57,11 +92,11 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
             return;
         }
 
-        var target = context.Arguments.GetArguments("target").LastOrDefault() ?? "Default";
+        var target = context.Target;
         var error = info.ThrownException?.Message;
         try
         {
-            File.AppendAllText(file, Infrastructure.GitHubActions.Summary(target, info.Successful, error, context.Report.ToTable()));
+            File.AppendAllText(file, GitHubActions.Summary(target, info.Successful, error, context.Report.ToTable()));
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
@@ -79,7 +114,6 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
         try
         {
             temporary.Dispose();
-            Environment.SetEnvironmentVariable(Infrastructure.EnvironmentVariableNames.DockerConfig, null);
             context.TemporaryDockerConfig = null;
             context.Log.Verbose("CredsFallback: removed {0}", temporary.Path);
         }

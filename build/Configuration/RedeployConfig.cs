@@ -21,7 +21,7 @@ public sealed partial record RedeployConfig(
     public const string DefaultProfile = "minikube";
 
     private static readonly string[] TopLevelFields = ["namespace", "kubeContext", "minikubeProfile", "manifests", "services"];
-    private static readonly string[] ServiceFields = ["name", "image", "dockerfile", "context", "deployment", "container"];
+    private static readonly string[] ServiceFields = ["name", "image", "dockerfile", "context", "deployment", "container", "target", "buildArgs", "platform"];
 
     private string FileName => Path.GetFileName(FilePath);
 
@@ -114,6 +114,12 @@ public sealed partial record RedeployConfig(
             throw reader.Error("services", $"name \"{duplicate.Key}\" is used by more than one service");
         }
 
+        // Two services building one repository would overwrite each other's :latest and race for its tags.
+        foreach (var shared in services.GroupBy(s => s.Image).Where(g => g.Count() > 1))
+        {
+            throw reader.Error("services", $"image \"{shared.Key}\" is used by {string.Join(" and ", shared.Select(s => s.Name))}: give each service its own image repository");
+        }
+
         return new RedeployConfig(path, @namespace, reader.OptionalString(root, "kubeContext") ?? profile, profile, manifests, services);
     }
 
@@ -136,13 +142,24 @@ public sealed partial record RedeployConfig(
         var dockerfile = reader.OptionalString(service, "dockerfile", at) is { } file
             ? reader.ExistingFile(file, $"{at}.dockerfile")
             : reader.ExistingFile(Path.Combine(context, "Dockerfile"), $"{at}.dockerfile (default: the context's Dockerfile)");
+        var platform = reader.OptionalString(service, "platform", at);
+        if (platform is not null && !PlatformPattern().IsMatch(platform))
+        {
+            throw reader.Error($"{at}.platform", $"\"{platform}\" is not a platform: use os/arch[/variant], e.g. linux/amd64");
+        }
+
         return new ServiceConfig(
             name,
             image,
             dockerfile,
             context,
             reader.OptionalString(service, "deployment", at) ?? name,
-            reader.OptionalString(service, "container", at) ?? name);
+            reader.OptionalString(service, "container", at) ?? name)
+        {
+            Target = reader.OptionalString(service, "target", at),
+            BuildArgs = reader.StringMap(service, "buildArgs", at),
+            Platform = platform,
+        };
     }
 
     [GeneratedRegex("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")]
@@ -150,6 +167,12 @@ public sealed partial record RedeployConfig(
 
     [GeneratedRegex("^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*$")]
     private static partial Regex ImageRepository();
+
+    [GeneratedRegex("^[a-z0-9]+/[a-z0-9_]+(/[a-z0-9]+)?$")]
+    private static partial Regex PlatformPattern();
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
+    private static partial Regex BuildArgName();
 
     /// <summary>Reads fields and words errors as "FILE: FIELD ...".</summary>
     private sealed class FieldReader(string fileName, string directory)
@@ -178,6 +201,35 @@ public sealed partial record RedeployConfig(
 
         public string RequiredString(JsonElement element, string at, string field, string meaning) =>
             OptionalString(element, field, at) ?? throw Error($"{at}.{field}", $"is missing ({meaning})");
+
+        /// <summary>An object of string values, e.g. <c>"buildArgs": {"VERSION": "1.2"}</c>; empty when absent.</summary>
+        public IReadOnlyDictionary<string, string> StringMap(JsonElement element, string field, string at)
+        {
+            if (!element.TryGetProperty(field, out var value) || value.ValueKind == JsonValueKind.Null)
+            {
+                return new Dictionary<string, string>();
+            }
+
+            if (value.ValueKind != JsonValueKind.Object)
+            {
+                throw Error($"{at}.{field}", $"must be an object of names and values, e.g. {{ \"VERSION\": \"1.2\" }}, not {Describe(value)}");
+            }
+
+            var map = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var entry in value.EnumerateObject())
+            {
+                if (!BuildArgName().IsMatch(entry.Name))
+                {
+                    throw Error($"{at}.{field}.{entry.Name}", "is not a valid build argument name (letters, digits and '_', not starting with a digit)");
+                }
+
+                map[entry.Name] = entry.Value.ValueKind == JsonValueKind.String
+                    ? entry.Value.GetString()!
+                    : throw Error($"{at}.{field}.{entry.Name}", $"must be a string, not {Describe(entry.Value)}");
+            }
+
+            return map;
+        }
 
         public IReadOnlyList<JsonElement> List(JsonElement element, string at) =>
             element.ValueKind == JsonValueKind.Array

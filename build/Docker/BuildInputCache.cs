@@ -19,22 +19,22 @@ public sealed class BuildInputCache(string path)
     public string Path { get; } = path;
 
     /// <summary>The image ID built last time from <paramref name="digest"/>, if any.</summary>
-    public string? ImageFor(string image, string digest)
+    public ImageId? ImageFor(string image, string digest)
     {
         lock (_lock)
         {
-            return Entries().GetValueOrDefault(image)?.LastOrDefault(e => e.Digest == digest)?.ImageId;
+            return ImageId.TryParse(Entries().GetValueOrDefault(image)?.LastOrDefault(e => e.Digest == digest)?.ImageId, out var id) ? id : null;
         }
     }
 
-    public void Remember(string image, string digest, string imageId)
+    public void Remember(string image, string digest, ImageId imageId)
     {
         lock (_lock)
         {
             var entries = Entries();
             var list = entries.TryGetValue(image, out var existing) ? existing : entries[image] = [];
             list.RemoveAll(e => e.Digest == digest);
-            list.Add(new Entry(digest, imageId));
+            list.Add(new Entry(digest, imageId.ToString()));
             if (list.Count > EntriesPerImage)
             {
                 list.RemoveRange(0, list.Count - EntriesPerImage);

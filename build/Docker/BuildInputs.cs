@@ -6,39 +6,67 @@ using Build.Configuration;
 namespace Build.Docker;
 
 /// <summary>
-/// A digest of everything a <c>docker build</c> of a service reads: the Dockerfile, every file of the build
-/// context (path, mode and bytes; .dockerignore'd files too, which can only make it change more often), and the
-/// local IDs of the images it builds from. Equal digests mean docker's own cache would give the same image, so
-/// the build can be skipped (as Skaffold's inputDigest does). When that cannot be known — a base image that is
-/// not local, a variable in FROM, a remote ADD — there is no digest and the service is always built.
+/// A digest of everything a <c>docker build</c> of a service reads: the Dockerfile, the build context as docker
+/// sends it (every entry not left out by <c>.dockerignore</c>, with its path, type and mode; the bytes of regular
+/// files; the target of links; the type and name only of named pipes, sockets and devices, which are never
+/// opened), the service's build options, and the local IDs of the images it builds from. Equal digests mean
+/// docker's own cache would give the same image, so the build can be skipped (as Skaffold's inputDigest does).
+/// When that cannot be known — a base image that is not local, a variable in FROM, a remote ADD, an entry that
+/// cannot be read — there is no digest and the service is always built (docker then says what is wrong).
 /// </summary>
 public static partial class BuildInputs
 {
     /// <summary>Changes when what the digest covers changes.</summary>
-    private const string Version = "coinpilot-build-inputs-1";
+    private const string Version = "coinpilot-build-inputs-2";
 
-    public static string? Digest(ServiceConfig service, Func<string, string?> localImageId)
+    /// <summary>The Dockerfile's text, or null when it cannot be read.</summary>
+    public static string? ReadDockerfile(ServiceConfig service)
     {
-        var dockerfile = File.ReadAllText(service.Dockerfile);
-        var baseImages = BaseImages(dockerfile);
-        if (baseImages is null)
+        try
+        {
+            return File.ReadAllText(service.Dockerfile);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <param name="baseImageIds">The local IDs of (at least) the images the Dockerfile builds from; a missing one means no digest.</param>
+    public static string? Digest(ServiceConfig service, string dockerfile, IReadOnlyDictionary<string, ImageId> baseImageIds)
+    {
+        if (BaseImages(dockerfile) is not { } baseImages)
         {
             return null;
         }
 
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         Add(hash, Version, "dockerfile", dockerfile);
+        foreach (var option in service.BuildOptions())
+        {
+            Add(hash, "option", option);
+        }
+
         foreach (var image in baseImages)
         {
-            if (localImageId(image) is not { } id)
+            if (!baseImageIds.TryGetValue(image, out var id))
             {
                 return null;
             }
 
-            Add(hash, "base", image, id);
+            Add(hash, "base", image, id.ToString());
         }
 
-        AddDirectory(hash, new DirectoryInfo(service.Context), service.Context);
+        try
+        {
+            var ignore = DockerIgnore.ForContext(service.Context);
+            AddDirectory(hash, new DirectoryInfo(service.Context), service.Context, ignore);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+
         return "sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
@@ -88,25 +116,42 @@ public static partial class BuildInputs
         return images.Distinct().ToList();
     }
 
-    private static void AddDirectory(IncrementalHash hash, DirectoryInfo directory, string root)
+    private static void AddDirectory(IncrementalHash hash, DirectoryInfo directory, string root, DockerIgnore ignore)
     {
         foreach (var entry in directory.EnumerateFileSystemInfos().OrderBy(e => e.Name, StringComparer.Ordinal))
         {
             var path = Path.GetRelativePath(root, entry.FullName).Replace('\\', '/');
+            var kind = FileKinds.Of(entry);
+            if (ignore.Excludes(path) && path != ".dockerignore")
+            {
+                if (kind == FileKind.Directory && ignore.HasExclusions)
+                {
+                    AddDirectory(hash, (DirectoryInfo)entry, root, ignore); // a !pattern may bring back something below
+                }
+
+                continue;
+            }
+
             var mode = OperatingSystem.IsWindows() ? "" : Convert.ToString((int)entry.UnixFileMode, 8);
-            if (entry.LinkTarget is { } target)
+            switch (kind)
             {
-                Add(hash, "link", path, target);
-            }
-            else if (entry is DirectoryInfo subdirectory)
-            {
-                Add(hash, "dir", path, mode);
-                AddDirectory(hash, subdirectory, root);
-            }
-            else
-            {
-                using var stream = File.OpenRead(entry.FullName);
-                Add(hash, "file", path, mode, Convert.ToHexStringLower(SHA256.HashData(stream)));
+                case FileKind.SymbolicLink:
+                    Add(hash, "link", path, entry.LinkTarget!);
+                    break;
+                case FileKind.Directory:
+                    Add(hash, "dir", path, mode);
+                    AddDirectory(hash, (DirectoryInfo)entry, root, ignore);
+                    break;
+                case FileKind.Regular:
+                    using (var stream = new FileStream(entry.FullName, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete))
+                    {
+                        Add(hash, "file", path, mode, Convert.ToHexStringLower(SHA256.HashData(stream)));
+                    }
+
+                    break;
+                default:
+                    Add(hash, kind.ToString(), path, mode); // never opened: a pipe would block, a device never ends
+                    break;
             }
         }
     }

@@ -2,27 +2,25 @@ using Build.Configuration;
 
 namespace Build.Docker;
 
-/// <summary>An image DockerBuild made for a service.</summary>
-public sealed record BuiltImage(ServiceConfig Service, string ImageId, TimeSpan Duration)
+/// <summary>An image DockerBuild made (or found unchanged) for a service.</summary>
+public sealed record BuiltImage(ServiceConfig Service, ImageId Id, TimeSpan Duration)
 {
     /// <summary>True when the inputs had not changed since the build that made this image, so it was not rebuilt.</summary>
     public bool Reused { get; init; }
 
     public string BuildTime => Reused ? "reused" : $"{Duration.TotalSeconds:0.0}s";
 
-    /// <summary>
-    /// The immutable tag: made from the image ID, so an unchanged image keeps its tag (nothing to load or roll)
-    /// and a changed one always gets a new tag (the deployment really changes; no stale <c>:latest</c>).
-    /// </summary>
-    public string Tag => ContentTag(ImageId);
-
-    public string Reference => $"{Service.Image}:{Tag}";
+    /// <summary>The reference deployments get: <c>&lt;image&gt;:id-&lt;16 hex digits of the ID&gt;</c>.</summary>
+    public string Reference => $"{Service.Image}:{Id.Tag}";
 
     public string LatestReference => $"{Service.Image}:latest";
+}
 
-    public static string ContentTag(string imageId) => "id-" + Hex(imageId)[..16];
+/// <summary>What DockerBuild did for one service.</summary>
+public abstract record BuildOutcome(ServiceConfig Service)
+{
+    public sealed record Built(BuiltImage Image) : BuildOutcome(Image.Service);
 
-    /// <summary>The hex digest of an image ID, with or without its <c>sha256:</c> prefix.</summary>
-    public static string Hex(string imageId) =>
-        imageId.StartsWith("sha256:", StringComparison.Ordinal) ? imageId["sha256:".Length..] : imageId;
+    /// <summary>The build failed; <see cref="Message"/> says how, with docker's last lines.</summary>
+    public sealed record Failed(ServiceConfig Failing, string Message) : BuildOutcome(Failing);
 }

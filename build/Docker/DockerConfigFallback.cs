@@ -17,8 +17,6 @@ public sealed record FallbackInputs(
 /// </summary>
 public sealed record FallbackDecision(bool Apply, string Reason)
 {
-    public string? ConfigPath { get; init; }
-
     public string? ConfigJson { get; init; }
 
     /// <summary>Problems with the user's config.json worth a warning (docker has the same problems with it).</summary>
@@ -199,7 +197,6 @@ public static class DockerConfigFallback
             : $"{path} sends {string.Join(", ", desktopRegistries)} to Docker Desktop's credential helper (credHelpers)";
         return new FallbackDecision(true, reason)
         {
-            ConfigPath = path,
             ConfigJson = config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }),
             Warnings = warnings,
             KeptLogins = keptLogins.Distinct().ToList(),

@@ -29,6 +29,9 @@ public sealed record BuildSettings
 
     public TimeSpan RolloutTimeout { get; init; } = TimeSpan.FromSeconds(180);
 
+    /// <summary>How long to wait for another run's lock; zero refuses at once.</summary>
+    public TimeSpan LockTimeout { get; init; } = TimeSpan.Zero;
+
     /// <summary>How many builds at once, or null for all.</summary>
     public int? Parallelism { get; init; }
 
@@ -68,6 +71,9 @@ public sealed record BuildSettings
             RolloutTimeout = Text(ArgumentNames.RolloutTimeout) is { } timeout
                 ? InputParsing.ParseDuration(timeout, "--" + ArgumentNames.RolloutTimeout.Name)
                 : InputParsing.ParseDuration(ArgumentNames.RolloutTimeout.Default, "default"),
+            LockTimeout = Text(ArgumentNames.LockTimeout) is { } wait
+                ? InputParsing.ParseDuration(wait, "--" + ArgumentNames.LockTimeout.Name, allowZero: true)
+                : TimeSpan.Zero,
             Parallelism = Text(ArgumentNames.Parallel) is { } parallel
                 ? InputParsing.ParseParallelism(parallel, "--" + ArgumentNames.Parallel.Name)
                 : null,

@@ -20,11 +20,11 @@ public static partial class InputParsing
             _ => throw new BuildInputException($"{source}={value} is not a valid value: use {AcceptedFlags}."),
         };
 
-    /// <summary>A duration such as <c>180s</c>, <c>3m</c>, <c>1m30s</c>, <c>2h</c> or a number of seconds.</summary>
-    public static TimeSpan ParseDuration(string value, string source)
+    /// <summary>A duration such as <c>180s</c>, <c>3m</c>, <c>1m30s</c>, <c>2h</c> or a number of seconds (zero only when <paramref name="allowZero"/>).</summary>
+    public static TimeSpan ParseDuration(string value, string source, bool allowZero = false)
     {
         var text = value.Trim();
-        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && seconds > 0)
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && (seconds > 0 || allowZero))
         {
             return TimeSpan.FromSeconds(seconds);
         }
@@ -36,7 +36,7 @@ public static partial class InputParsing
         }
 
         var total = TimeSpan.FromHours(Number(match, "h")) + TimeSpan.FromMinutes(Number(match, "m")) + TimeSpan.FromSeconds(Number(match, "s"));
-        return total > TimeSpan.Zero
+        return total > TimeSpan.Zero || allowZero
             ? total
             : throw new BuildInputException($"{source}={value} must be longer than zero.");
 

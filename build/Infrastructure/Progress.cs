@@ -16,10 +16,28 @@ public static class Progress
     public static bool IsInteractive(GitHubActions gitHub) =>
         !Console.IsOutputRedirected && !gitHub.IsActive && Environment.GetEnvironmentVariable("CI") is null;
 
-    /// <summary>Runs <paramref name="work"/>, reported as "<paramref name="step"/>: <paramref name="activity"/>".</summary>
-    public static T Run<T>(bool interactive, string step, string activity, Action<string> log, Func<T> work)
+    /// <summary>
+    /// Runs <paramref name="work"/>, reported as "<paramref name="step"/>: <paramref name="activity"/>". The last line is
+    /// <paramref name="finished"/>'s (default: "done in ...") when it returns, or "stopped after ..." when it throws.
+    /// </summary>
+    public static T Run<T>(bool interactive, string step, string activity, Action<string> log, Func<T> work, Func<T, TimeSpan, string>? finished = null)
     {
         var clock = Stopwatch.StartNew();
+        try
+        {
+            var result = Track(interactive, step, activity, log, work, clock);
+            log(finished?.Invoke(result, clock.Elapsed) ?? $"{step}: done in {clock.Elapsed.TotalSeconds:0.0}s.");
+            return result;
+        }
+        catch
+        {
+            log($"{step}: stopped after {clock.Elapsed.TotalSeconds:0.0}s.");
+            throw;
+        }
+    }
+
+    private static T Track<T>(bool interactive, string step, string activity, Action<string> log, Func<T> work, Stopwatch clock)
+    {
         T result;
         if (interactive)
         {
@@ -42,7 +60,6 @@ public static class Progress
             result = work();
         }
 
-        log($"{step}: done in {clock.Elapsed.TotalSeconds:0.0}s.");
         return result;
     }
 }

@@ -11,7 +11,7 @@ namespace Build.Kubernetes;
 public static class KubectlAliases
 {
     /// <summary><c>kubectl get RESOURCE [NAME] -o json</c>; null when the object does not exist.</summary>
-    public static JsonNode? KubectlGetJson(this ICakeContext context, KubectlSettings settings, string resource, string? name = null, string? selector = null, string? fieldSelector = null)
+    public static JsonNode? KubectlGetJson(this ICakeContext context, KubectlSettings settings, string resource, string? name = null, string? selector = null)
     {
         List<string> arguments = ["get", resource];
         if (name is not null)
@@ -24,11 +24,6 @@ public static class KubectlAliases
             arguments.Add($"--selector={selector}");
         }
 
-        if (fieldSelector is not null)
-        {
-            arguments.Add($"--field-selector={fieldSelector}");
-        }
-
         arguments.Add("--output=json");
         var result = new KubectlRunner(context).Run(settings, arguments, new ToolRun { AllowFailure = true });
         if (!result.Succeeded)
@@ -39,6 +34,13 @@ public static class KubectlAliases
         return JsonNode.Parse(result.OutputText);
     }
 
+    /// <summary>Every deployment of the namespace, by name (one <c>kubectl get deployments</c>).</summary>
+    public static IReadOnlyDictionary<string, DeploymentInfo> KubectlGetDeployments(this ICakeContext context, KubectlSettings settings) =>
+        (context.KubectlGetJson(settings, "deployments")?["items"]?.AsArray() ?? [])
+            .OfType<JsonNode>()
+            .Select(DeploymentInfo.Parse)
+            .ToDictionary(d => d.Name, StringComparer.Ordinal);
+
     public static void KubectlSetImage(this ICakeContext context, KubectlSettings settings, string resource, string container, string image) =>
         new KubectlRunner(context).Run(settings, ["set", "image", resource, $"{container}={image}"]);
 
@@ -47,13 +49,6 @@ public static class KubectlAliases
 
     public static void KubectlRolloutUndo(this ICakeContext context, KubectlSettings settings, string resource) =>
         new KubectlRunner(context).Run(settings, ["rollout", "undo", resource]);
-
-    /// <summary><c>kubectl rollout status RESOURCE --watch --timeout=T</c>; returns the result, failed or not.</summary>
-    public static ToolResult KubectlRolloutStatus(this ICakeContext context, KubectlSettings settings, string resource, TimeSpan timeout) =>
-        new KubectlRunner(context).Run(
-            settings,
-            ["rollout", "status", resource, "--watch=true", $"--timeout={KubectlRunner.Seconds(timeout)}"],
-            new ToolRun { AllowFailure = true });
 
     /// <summary>The last lines of a container's log (of its previous run when <paramref name="previous"/>); null when there is none.</summary>
     public static IReadOnlyList<string>? KubectlLogs(this ICakeContext context, KubectlSettings settings, string pod, string container, int tail, bool previous)
@@ -88,9 +83,9 @@ public static class KubectlErrors
 {
     public static bool IsNotFound(ToolResult result) => result.ErrorText.Contains("(NotFound)", StringComparison.Ordinal);
 
-    public static bool IsTimeout(ToolResult result) => result.ErrorText.Contains("timed out waiting for the condition", StringComparison.Ordinal);
-
-    public static bool IsProgressDeadline(ToolResult result) => result.ErrorText.Contains("exceeded its progress deadline", StringComparison.Ordinal);
+    /// <summary>kubectl's "error: context "NAME" does not exist" (the kubeconfig has no such context).</summary>
+    public static bool IsUnknownContext(ToolResult result) =>
+        result.ErrorText.Contains("context \"", StringComparison.Ordinal) && result.ErrorText.Contains("does not exist", StringComparison.Ordinal);
 
     public static bool IsUnreachable(ToolResult result) =>
         result.ErrorText.Contains("connection to the server", StringComparison.OrdinalIgnoreCase) ||

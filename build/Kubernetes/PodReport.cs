@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Build.Minikube;
 
 namespace Build.Kubernetes;
 
@@ -70,19 +69,29 @@ public static class PodReport
                 (e["count"]?.GetValue<int>() is > 1 and var n ? $" (x{n})" : ""))
             .ToList();
 
-    /// <summary>Pods (not being deleted) whose container does not run <paramref name="imageId"/>, as "pod: imageID".</summary>
-    public static IReadOnlyList<string> PodsNotRunning(JsonNode podList, string container, string imageId)
-    {
-        var expected = ImageReference.IdHex(imageId);
-        return Items(podList)
+    /// <summary>
+    /// Pods (not being deleted) whose container does not report an image ID that <paramref name="isExpected"/>
+    /// accepts, as "pod: imageID".
+    /// </summary>
+    public static IReadOnlyList<string> PodsNotRunning(JsonNode podList, string container, Func<string, bool> isExpected) =>
+        Items(podList)
             .Where(p => p["metadata"]?["deletionTimestamp"] is null)
             .Select(p => (
                 Pod: Text(p["metadata"]?["name"]),
                 ImageId: Text(p["status"]?["containerStatuses"]?.AsArray().FirstOrDefault(s => Text(s?["name"]) == container)?["imageID"])))
-            .Where(p => p.ImageId.Length == 0 || ImageReference.IdHex(p.ImageId) != expected)
+            .Where(p => p.ImageId.Length == 0 || !isExpected(p.ImageId))
             .Select(p => $"{p.Pod}: {(p.ImageId.Length == 0 ? "no running container yet" : p.ImageId)}")
             .ToList();
-    }
+
+    /// <summary>The pods of the list whose labels match <paramref name="selector"/> (a deployment's matchLabels), as a list again.</summary>
+    public static JsonNode Select(JsonNode podList, IReadOnlyDictionary<string, string> selector) =>
+        new JsonObject
+        {
+            ["items"] = new JsonArray(Items(podList)
+                .Where(p => selector.All(label => p["metadata"]?["labels"]?[label.Key]?.GetValue<string>() == label.Value))
+                .Select(p => p.DeepClone())
+                .ToArray()),
+        };
 
     public static int CountPods(JsonNode podList) => Items(podList).Count(p => p["metadata"]?["deletionTimestamp"] is null);
 

@@ -46,11 +46,4 @@ public static class ImageReference
 
         return name + suffix;
     }
-
-    /// <summary>The hex of an image ID: <c>sha256:abc</c>, <c>abc</c> and <c>docker://sha256:abc</c> all give <c>abc</c>.</summary>
-    public static string IdHex(string imageId)
-    {
-        var marker = imageId.LastIndexOf("sha256:", StringComparison.Ordinal);
-        return (marker >= 0 ? imageId[(marker + "sha256:".Length)..] : imageId).Trim().ToLowerInvariant();
-    }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Build.Docker;
 
 namespace Build.Minikube;
 
@@ -26,14 +27,15 @@ public sealed record NodeImage(
 /// <summary>The node's images by tag, comparing references the way docker normalises them.</summary>
 public sealed class NodeImages(IEnumerable<NodeImage> images)
 {
-    private readonly Dictionary<string, string> _idByTag = images
-        .SelectMany(image => (image.RepoTags ?? []).Select(tag => (Tag: ImageReference.Normalize(tag), Id: ImageReference.IdHex(image.Id))))
+    private readonly Dictionary<string, ImageId> _idByTag = images
+        .Where(image => ImageId.TryParse(image.Id, out _))
+        .SelectMany(image => (image.RepoTags ?? []).Select(tag => (Tag: ImageReference.Normalize(tag), Id: ImageId.Parse(image.Id))))
         .GroupBy(entry => entry.Tag)
         .ToDictionary(group => group.Key, group => group.Last().Id);
 
-    /// <summary>The image ID (hex, no prefix) the node has under <paramref name="reference"/>, or null.</summary>
-    public string? IdOf(string reference) => _idByTag.GetValueOrDefault(ImageReference.Normalize(reference));
+    /// <summary>The image ID the node has under <paramref name="reference"/>, or null.</summary>
+    public ImageId? IdOf(string reference) => _idByTag.TryGetValue(ImageReference.Normalize(reference), out var id) ? id : null;
 
     /// <summary>True when the node has <paramref name="reference"/> pointing at exactly <paramref name="imageId"/>.</summary>
-    public bool Has(string reference, string imageId) => IdOf(reference) == ImageReference.IdHex(imageId);
+    public bool Has(string reference, ImageId imageId) => IdOf(reference) == imageId;
 }

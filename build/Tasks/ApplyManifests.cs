@@ -6,7 +6,7 @@ using Cake.Frosting;
 
 namespace Build.Tasks;
 
-[TaskName("ApplyManifests")]
+[TaskName(nameof(ApplyManifests))]
 [IsDependentOn(typeof(MinikubeImageLoad))]
 [TaskDescription("Applies the manifests listed in the services file (kubectl apply) with each service's image set to its id- tag, creating the namespace if missing.")]
 public sealed partial class ApplyManifests : FrostingTask<BuildContext>
@@ -30,7 +30,7 @@ public sealed partial class ApplyManifests : FrostingTask<BuildContext>
         var ordered = (hasNamespace ? [] : new[] { Manifests.Namespace(config.Namespace) })
             .Concat(objects.OrderBy(o => (string?)o["kind"] == "Namespace" ? 0 : 1));
 
-        foreach (var line in context.KubectlApply(context.Kubectl(), Manifests.AsStream(ordered)))
+        foreach (var line in context.KubectlApply(context.Kubectl(Deadlines.Quick), Manifests.AsStream(ordered)))
         {
             context.LogText("ApplyManifests: " + line);
             if (ChangedDeployment().Match(line) is { Success: true } changed)

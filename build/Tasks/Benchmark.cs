@@ -7,7 +7,7 @@ using Cake.Frosting;
 
 namespace Build.Tasks;
 
-[TaskName("Benchmark")]
+[TaskName(nameof(Benchmark))]
 [TaskDescription("Times a warm ./build.sh against dotnet run, and Redeploy against the old script's naive sequence on the simulated cluster (needs a Docker daemon and kubectl); prints the numbers.")]
 public sealed class Benchmark : FrostingTask<BuildContext>
 {

@@ -5,8 +5,8 @@ using Cake.Frosting;
 
 namespace Build.Tasks;
 
-[TaskName("CredsFallback")]
-[TaskDescription("Runs docker, minikube and kubectl with a temporary DOCKER_CONFIG without Docker Desktop's credential helper, when ~/.docker/config.json uses it.")]
+[TaskName(nameof(CredsFallback))]
+[TaskDescription("Decides the environment docker, minikube and kubectl run with: a temporary DOCKER_CONFIG without Docker Desktop's credential helper, when ~/.docker/config.json uses it.")]
 public sealed class CredsFallback : FrostingTask<BuildContext>
 {
     public override void Run(BuildContext context)
@@ -36,10 +36,10 @@ public sealed class CredsFallback : FrostingTask<BuildContext>
             tempRoot,
             warning => context.Log.Warning("CredsFallback: {0}", warning));
         context.TemporaryDockerConfig = temporary;
-        Environment.SetEnvironmentVariable(EnvironmentVariableNames.DockerConfig, temporary.Path);
+        context.ToolEnvironment = context.ToolEnvironment.With(EnvironmentVariableNames.DockerConfig, temporary.Path);
 
         context.Log.Information(
-            "CredsFallback: applied: {0}. docker, minikube and kubectl now run with DOCKER_CONFIG={1} ({2}). Opt out with --{3}=1 or {4}=1.",
+            "CredsFallback: applied: {0}. docker, minikube and kubectl run with DOCKER_CONFIG={1} ({2}). Opt out with --{3}=1 or {4}=1.",
             decision.Reason,
             temporary.Path,
             DescribeKept(decision, temporary),

@@ -6,14 +6,14 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Build.Tasks;
 
-[TaskName("Default")]
+[TaskName(nameof(Default))]
 [TaskDescription("Lists the targets and the arguments they read. Changes nothing.")]
 public sealed class Default : FrostingTask<BuildContext>
 {
     public override void Run(BuildContext context)
     {
         var engine = context.ServiceProvider.GetRequiredService<ICakeEngine>();
-        var targets = engine.Tasks.Where(t => t.Name != "Default").OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
+        var targets = engine.Tasks.Where(t => t.Name != nameof(Default)).OrderBy(t => t.Name, StringComparer.Ordinal).ToList();
         var nameWidth = targets.Max(t => t.Name.Length);
 
         context.Log.Information("Targets (./build.sh --target=NAME):");
@@ -35,10 +35,20 @@ public sealed class Default : FrostingTask<BuildContext>
                 argument.Default.PadRight(defaultWidth),
                 argument.Description,
                 environment,
-                argument.ReadBy);
+                string.Join(", ", TargetsUsing(engine.Tasks, argument.UsedBy)));
         }
 
         context.Log.Information("");
         context.Log.Information("The main job is ./build.sh --target=Redeploy; --dryrun shows its plan first. The README has the details.");
+    }
+
+    /// <summary>The targets that run any of <paramref name="tasks"/>, themselves or through their dependencies.</summary>
+    public static IEnumerable<string> TargetsUsing(IReadOnlyList<ICakeTaskInfo> all, IReadOnlyCollection<string> tasks)
+    {
+        var byName = all.ToDictionary(t => t.Name, StringComparer.OrdinalIgnoreCase);
+        bool Runs(ICakeTaskInfo task, HashSet<string> seen) =>
+            tasks.Contains(task.Name) ||
+            task.Dependencies.Any(d => seen.Add(d.Name) && byName.TryGetValue(d.Name, out var dependency) && Runs(dependency, seen));
+        return all.Where(t => Runs(t, [])).Select(t => t.Name).Order(StringComparer.Ordinal);
     }
 }

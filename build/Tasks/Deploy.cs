@@ -2,7 +2,7 @@ using Cake.Frosting;
 
 namespace Build.Tasks;
 
-[TaskName("Deploy")]
+[TaskName(nameof(Deploy))]
 [IsDependentOn(typeof(ApplyManifests))]
 [IsDependentOn(typeof(Rollout))]
 [TaskDescription("First deployment: CredsFallback -> DockerBuild -> MinikubeImageLoad -> ApplyManifests -> Rollout. Running it again with nothing changed changes nothing.")]

@@ -1,15 +1,17 @@
+using System.Diagnostics;
 using Build.Configuration;
 using Build.Docker;
 using Build.Infrastructure;
 using Build.Tools;
+using Cake.Core;
 using Cake.Core.Diagnostics;
 using Cake.Frosting;
 
 namespace Build.Tasks;
 
-[TaskName("DockerBuild")]
-[IsDependentOn(typeof(CredsFallback))]
-[TaskDescription("Builds the services' images in parallel and tags each <image>:latest and <image>:id-<image ID>.")]
+[TaskName(nameof(DockerBuild))]
+[IsDependentOn(typeof(Preflight))]
+[TaskDescription("Builds the services' images in parallel (only those whose inputs changed) and tags each <image>:latest and <image>:id-<image ID>.")]
 public sealed class DockerBuild : AsyncFrostingTask<BuildContext>
 {
     private const int QuotedLines = 12;
@@ -17,14 +19,30 @@ public sealed class DockerBuild : AsyncFrostingTask<BuildContext>
     public override async Task RunAsync(BuildContext context)
     {
         var services = context.Config.Services;
+        context.Report.Start(services);
+        var environment = context.ToolEnvironment;
         var cache = new BuildInputCache(BuildInputCache.DefaultPath);
+
+        // What each build reads, and which earlier image it would give: two docker calls for all services.
+        var dockerfiles = services.ToDictionary(s => s.Name, BuildInputs.ReadDockerfile);
+        var baseImages = dockerfiles.Values.OfType<string>().SelectMany(d => BuildInputs.BaseImages(d) ?? []).Distinct().ToList();
+        var baseIds = context.DockerImageIds(environment, baseImages);
+        var digests = await Task.WhenAll(services.Select(s => Task.Run(() =>
+            dockerfiles[s.Name] is { } dockerfile ? BuildInputs.Digest(s, dockerfile, baseIds) : null)));
+        var reusable = Reusable(context, environment, cache, services, digests);
+
         using var slots = new SemaphoreSlim(context.Settings.Parallelism ?? services.Count);
-        var outcomes = await Task.WhenAll(services.Select(async service =>
+        var outcomes = await Task.WhenAll(services.Select(async (service, index) =>
         {
-            await slots.WaitAsync();
+            if (reusable.TryGetValue(service.Name, out var found))
+            {
+                return Reuse(context, environment, found.Image, found.MissingTags);
+            }
+
+            await slots.WaitAsync(context.Cancellation.Token);
             try
             {
-                return await Task.Run(() => Build(context, service, cache));
+                return await Task.Run(() => Build(context, environment, service, digests[index], cache), context.Cancellation.Token);
             }
             finally
             {
@@ -32,17 +50,12 @@ public sealed class DockerBuild : AsyncFrostingTask<BuildContext>
             }
         }));
 
-        var built = outcomes.OfType<BuiltImage>().ToList();
+        var built = outcomes.OfType<BuildOutcome.Built>().Select(b => b.Image).ToList();
         context.BuiltImages.AddRange(built);
-        foreach (var image in built)
-        {
-            context.Report.For(image.Service.Name).Image = image;
-        }
-
         var table = new TextTable("Service", "Image", "Image ID", "Time");
         foreach (var image in built)
         {
-            table.Add(image.Service.Name, image.Reference, BuiltImage.Hex(image.ImageId)[..12], image.BuildTime);
+            table.Add(image.Service.Name, image.Reference, image.Id.Short, image.BuildTime);
         }
 
         context.LogTable(table);
@@ -51,79 +64,94 @@ public sealed class DockerBuild : AsyncFrostingTask<BuildContext>
             context.Log.Verbose("DockerBuild: could not save {0} ({1}); the next run builds again.", cache.Path, problem);
         }
 
-        var failures = outcomes.OfType<ToolFailedException>().ToList();
+        var failures = outcomes.OfType<BuildOutcome.Failed>().ToList();
         if (failures.Count > 0)
         {
-            throw new PipelineException(string.Join("\n", failures.Select(f => f.Message)));
-        }
-    }
-
-    /// <summary>Builds one image; a failing build is returned (so the others finish), anything else thrown.</summary>
-    private static object Build(BuildContext context, ServiceConfig service, BuildInputCache cache)
-    {
-        var clock = System.Diagnostics.Stopwatch.StartNew();
-        var digest = BuildInputs.Digest(service, context.DockerImageId);
-        if (digest is not null && cache.ImageFor(service.Image, digest) is { } known && Reuse(context, service, known, clock) is { } reused)
-        {
-            return reused;
-        }
-
-        var iidFile = Path.Combine(Path.GetTempPath(), $"coinpilot-iid-{Guid.NewGuid():N}");
-        try
-        {
-            context.DockerBuild(
-                new DockerImageBuildSettings
-                {
-                    File = service.Dockerfile,
-                    Tag = [$"{service.Image}:latest"],
-                    Iidfile = iidFile,
-                },
-                service.Context,
-                new ToolRun
-                {
-                    OnOutputLine = line => context.LogLine(service.Name, line),
-                    OnErrorLine = line => context.LogLine(service.Name, line),
-                    QuotedLines = QuotedLines,
-                });
-            var image = new BuiltImage(service, File.ReadAllText(iidFile).Trim(), clock.Elapsed);
-            context.DockerTag(image.ImageId, image.Reference);
-            if (digest is not null)
-            {
-                cache.Remember(service.Image, digest, image.ImageId);
-            }
-
-            return image;
-        }
-        catch (ToolFailedException failure)
-        {
-            return new ToolFailedException(
-                failure.Result with { CommandLine = $"docker build of {service.Name} ({service.Dockerfile})" }, QuotedLines);
-        }
-        finally
-        {
-            File.Delete(iidFile);
+            // The same cause (a daemon gone, a registry down) is said once, naming every service it stopped.
+            throw new PipelineException(string.Join("\n", failures
+                .GroupBy(f => f.Message)
+                .Select(g => $"docker build of {string.Join(", ", g.Select(f => f.Service.Name))} failed{g.Key}")));
         }
     }
 
     /// <summary>
-    /// Uses the image an earlier build made from the same inputs, if the daemon still has it, with both tags a
-    /// build would have left (:latest and id-).
+    /// The images earlier builds made from the very same inputs that the daemon still has: found with one
+    /// <c>docker image inspect</c> of their IDs and tags.
     /// </summary>
-    private static BuiltImage? Reuse(BuildContext context, ServiceConfig service, string imageId, System.Diagnostics.Stopwatch clock)
+    private static Dictionary<string, (BuiltImage Image, string[] MissingTags)> Reusable(
+        BuildContext context, ToolEnvironment environment, BuildInputCache cache, IReadOnlyList<ServiceConfig> services, string?[] digests)
     {
-        var image = new BuiltImage(service, imageId, TimeSpan.Zero) { Reused = true };
-        var present = context.DockerImageIds(imageId, image.LatestReference, image.Reference);
-        if (!present.ContainsKey(imageId))
+        var candidates = services
+            .Select((service, index) => digests[index] is { } digest && cache.ImageFor(service.Image, digest) is { } id
+                ? new BuiltImage(service, id, TimeSpan.Zero) { Reused = true }
+                : null)
+            .OfType<BuiltImage>()
+            .ToList();
+        var present = context.DockerImageIds(environment, candidates.SelectMany(c => new[] { c.Id.ToString(), c.LatestReference, c.Reference }).ToList());
+        return candidates
+            .Where(c => present.ContainsKey(c.Id.ToString()))
+            .ToDictionary(c => c.Service.Name, c => (c, new[] { c.LatestReference, c.Reference }.Where(t => present.GetValueOrDefault(t) != c.Id).ToArray()));
+    }
+
+    /// <summary>Uses the image an earlier build made from the same inputs, with both tags a build would leave.</summary>
+    private static BuildOutcome Reuse(BuildContext context, ToolEnvironment environment, BuiltImage image, string[] missingTags)
+    {
+        foreach (var tag in missingTags)
         {
-            return null;
+            context.DockerTagImage(environment, image.Id, tag);
         }
 
-        foreach (var tag in new[] { image.LatestReference, image.Reference }.Where(tag => present.GetValueOrDefault(tag) != imageId))
-        {
-            context.DockerTag(imageId, tag);
-        }
+        context.LogLine(image.Service.Name, $"inputs unchanged since the build of {image.Id.Short}: not rebuilt.");
+        context.Report.For(image.Service.Name).Image = image;
+        context.Report.For(image.Service.Name).Build = image.BuildTime;
+        return new BuildOutcome.Built(image);
+    }
 
-        context.LogLine(service.Name, $"inputs unchanged since the build of {BuiltImage.Hex(imageId)[..12]}: not rebuilt.");
-        return image with { Duration = clock.Elapsed };
+    /// <summary>Builds one image; a failing build is returned (so the others finish), anything else thrown.</summary>
+    private static BuildOutcome Build(BuildContext context, ToolEnvironment environment, ServiceConfig service, string? digest, BuildInputCache cache)
+    {
+        var clock = Stopwatch.StartNew();
+        var lastLines = new Queue<string>();
+        var report = context.Report.For(service.Name);
+        try
+        {
+            var id = context.DockerBuildImage(service, environment, line =>
+            {
+                lock (lastLines)
+                {
+                    lastLines.Enqueue(line);
+                    if (lastLines.Count > QuotedLines)
+                    {
+                        lastLines.Dequeue();
+                    }
+                }
+
+                context.LogLine(service.Name, line);
+            });
+            var image = new BuiltImage(service, id, clock.Elapsed);
+            context.DockerTagImage(environment, image.Id, image.Reference);
+            if (digest is not null)
+            {
+                cache.Remember(service.Image, digest, image.Id);
+            }
+
+            report.Image = image;
+            report.Build = image.BuildTime;
+            return new BuildOutcome.Built(image);
+        }
+        catch (CakeException)
+        {
+            report.Build = "build failed";
+            lock (lastLines)
+            {
+                var quoted = lastLines.Where(l => l.Trim().Length > 0).ToList();
+                return new BuildOutcome.Failed(service, quoted.Count == 0 ? "." : ":\n  " + string.Join("\n  ", quoted));
+            }
+        }
+        catch (ToolTimeoutException timeout)
+        {
+            report.Build = "build failed";
+            return new BuildOutcome.Failed(service, $": {timeout.Message}");
+        }
     }
 }

@@ -9,7 +9,7 @@ using Cake.Frosting;
 
 namespace Build.Tasks;
 
-[TaskName("Doctor")]
+[TaskName(nameof(Doctor))]
 [TaskDescription("Checks everything Redeploy needs (docker, minikube, kubectl, context, namespace, deployments, pull policies, CredsFallback) and says how to fix what is wrong. Changes nothing.")]
 public sealed class Doctor : FrostingTask<BuildContext>
 {
@@ -31,7 +31,7 @@ public sealed class Doctor : FrostingTask<BuildContext>
             }
         }
 
-        var (client, server, dockerError) = Attempt(context.DockerVersion, ("", null, null));
+        var (client, server, dockerError) = Attempt(() => context.DockerVersion(context.ToolEnvironment, Deadlines.Preflight), new DockerVersions("", null, "docker is not installed"));
         Add("docker CLI", client.Length > 0 ? Ok : Blocks, client.Length > 0 ? client : "not found on PATH: install docker");
         if (client.Length > 0)
         {
@@ -69,16 +69,16 @@ public sealed class Doctor : FrostingTask<BuildContext>
     private static void CheckCluster(BuildContext context, RedeployConfig config, Action<string, string, string> add)
     {
         var profile = config.MinikubeProfile;
-        var minikube = Attempt(() => context.MinikubeVersion(profile), null);
+        var minikube = Attempt(() => context.MinikubeVersion(context.Minikube(Deadlines.Preflight)), null);
         add("minikube", minikube is null ? Blocks : Ok, minikube ?? "not found on PATH: install minikube");
         if (minikube is not null)
         {
-            var status = context.MinikubeStatus(profile);
+            var status = context.MinikubeStatus(context.Minikube(Deadlines.Preflight));
             add($"minikube profile {profile}", status.State == ProfileState.Running ? Ok : Blocks,
-                Preflight.ProfileProblem(profile, status) ?? status.Detail);
+                PreflightChecks.ProfileProblem(profile, status) ?? status.Detail);
         }
 
-        var kubectl = context.Kubectl(TimeSpan.FromSeconds(30));
+        var kubectl = context.Kubectl(Deadlines.Preflight, Deadlines.PreflightRequest);
         var version = Attempt(() => context.KubectlClientVersion(kubectl), null);
         add("kubectl", version is null ? Blocks : Ok, version ?? "not found on PATH: install kubectl");
         if (version is null)
@@ -86,7 +86,7 @@ public sealed class Doctor : FrostingTask<BuildContext>
             return;
         }
 
-        var contextProblem = Preflight.ContextProblem(config.KubeContext, profile, context.Settings.AllowContext)
+        var contextProblem = PreflightChecks.ContextProblem(config.KubeContext, profile, context.Settings.AllowContext)
             ?? (Attempt(() => context.KubectlContexts(kubectl), []).Contains(config.KubeContext)
                 ? null
                 : $"not in your kubeconfig: run minikube -p {profile} update-context");
@@ -103,7 +103,7 @@ public sealed class Doctor : FrostingTask<BuildContext>
         }
         catch (Exception failure) when (failure is ToolFailedException or ToolTimeoutException)
         {
-            add($"namespace {config.Namespace}", Blocks, "the cluster did not answer: " + failure.Message.Split('\n').Last().Trim());
+            add($"namespace {config.Namespace}", Blocks, PreflightChecks.ClusterProblem(config, failure));
             return;
         }
 
@@ -114,11 +114,12 @@ public sealed class Doctor : FrostingTask<BuildContext>
             return;
         }
 
+        var deployments = Attempt<IReadOnlyDictionary<string, DeploymentInfo>>(() => context.KubectlGetDeployments(kubectl), new Dictionary<string, DeploymentInfo>());
         foreach (var service in config.Services)
         {
-            var json = context.KubectlGetJson(kubectl, "deployment", service.Deployment);
-            var container = json is null ? null : DeploymentInfo.Parse(json).Container(service.Container);
-            var (state, details) = (json, container) switch
+            var deployment = deployments.GetValueOrDefault(service.Deployment);
+            var container = deployment?.Container(service.Container);
+            var (state, details) = (deployment, container) switch
             {
                 (null, _) => (Blocks, "does not exist: ./build.sh --target=Deploy applies the manifests"),
                 (_, null) => (Blocks, $"has no container {service.Container}: set \"container\" for {service.Name} in {Path.GetFileName(config.FilePath)}"),
@@ -137,7 +138,7 @@ public sealed class Doctor : FrostingTask<BuildContext>
         {
             return read();
         }
-        catch (Exception failure) when (failure is BuildInputException or ToolFailedException or ToolTimeoutException)
+        catch (Exception failure) when (failure is ToolNotFoundException or ToolFailedException or ToolTimeoutException)
         {
             return fallback;
         }

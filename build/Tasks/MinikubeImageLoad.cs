@@ -7,7 +7,7 @@ using Cake.Frosting;
 
 namespace Build.Tasks;
 
-[TaskName("MinikubeImageLoad")]
+[TaskName(nameof(MinikubeImageLoad))]
 [IsDependentOn(typeof(DockerBuild))]
 [TaskDescription("Loads the built images into the minikube profile (minikube image load --daemon), skipping those the node already has, and checks the node got them.")]
 public sealed class MinikubeImageLoad : FrostingTask<BuildContext>
@@ -15,11 +15,11 @@ public sealed class MinikubeImageLoad : FrostingTask<BuildContext>
     public override void Run(BuildContext context)
     {
         var profile = context.Config.MinikubeProfile;
-        var node = context.ClusterReads.NodeImagesBeforeLoad(context);
+        var node = context.Cluster?.NodeImages ?? context.MinikubeImageList(context.Minikube(Deadlines.Quick));
         var toLoad = new List<BuiltImage>();
         foreach (var image in context.BuiltImages)
         {
-            if (node.Has(image.Reference, image.ImageId))
+            if (node.Has(image.Reference, image.Id))
             {
                 context.Report.For(image.Service.Name).Load = "on node";
                 context.Log.Information("MinikubeImageLoad: {0} is already on the node; not loaded.", image.Reference);
@@ -37,29 +37,27 @@ public sealed class MinikubeImageLoad : FrostingTask<BuildContext>
 
         var clock = Stopwatch.StartNew();
         var result = context.WithProgress(
-            "MinikubeImageLoad",
+            nameof(MinikubeImageLoad),
             $"loading {string.Join(", ", toLoad.Select(i => i.Reference))} into minikube profile {profile}",
-            () => context.MinikubeImageLoad(profile, toLoad.Select(i => i.Reference)));
+            () => context.MinikubeImageLoad(context.Minikube(Deadlines.ImageLoad), toLoad.Select(i => i.Reference)));
         foreach (var line in result.Output.Concat(result.Error).Where(l => l.Trim().Length > 0))
         {
             context.LogLine("minikube", line);
         }
 
         // minikube image load can exit 0 without replacing anything (minikube#16032): check the node itself.
-        var loaded = context.MinikubeImageList(profile);
-        var missing = toLoad.Where(i => !loaded.Has(i.Reference, i.ImageId)).ToList();
-        foreach (var image in toLoad.Except(missing))
+        var loaded = context.MinikubeImageList(context.Minikube(Deadlines.Quick));
+        var missing = toLoad.Where(i => !loaded.Has(i.Reference, i.Id)).ToList();
+        foreach (var image in toLoad)
         {
-            context.Report.For(image.Service.Name).Load = $"loaded {clock.Elapsed.TotalSeconds:0.0}s";
+            context.Report.For(image.Service.Name).Load = missing.Contains(image) ? "not on node" : $"loaded {clock.Elapsed.TotalSeconds:0.0}s";
         }
 
         if (missing.Count > 0)
         {
             throw new PipelineException(string.Join("\n", missing.Select(image =>
-                $"minikube image load exited 0, but the node has {Describe(loaded.IdOf(image.Reference))} under {image.Reference}, not {BuiltImage.Hex(image.ImageId)[..12]}. " +
+                $"minikube image load exited 0, but the node has {loaded.IdOf(image.Reference)?.Short ?? "nothing"} under {image.Reference}, not {image.Id.Short}. " +
                 $"Check with: minikube -p {profile} image ls.")));
         }
     }
-
-    private static string Describe(string? id) => id is null ? "nothing" : id[..Math.Min(12, id.Length)];
 }

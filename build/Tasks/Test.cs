@@ -5,7 +5,7 @@ using Cake.Frosting;
 
 namespace Build.Tasks;
 
-[TaskName("Test")]
+[TaskName(nameof(Test))]
 [TaskDescription("Runs all tests (dotnet test Redeploy.slnx). Tests that need Docker, kubectl or pwsh skip without them, except in CI.")]
 public sealed class Test : FrostingTask<BuildContext>
 {

@@ -9,6 +9,7 @@ public sealed record ToolRun
     /// <summary>Called with each line of standard error as it arrives.</summary>
     public Action<string>? OnErrorLine { get; init; }
 
+    /// <summary>Bytes for the process's standard input (a password for <c>--password-stdin</c>, a manifest); never logged.</summary>
     public string? StandardInput { get; init; }
 
     /// <summary>Return a failed result instead of throwing <see cref="ToolFailedException"/>.</summary>
@@ -19,7 +20,7 @@ public sealed record ToolRun
 }
 
 /// <summary>A finished tool run.</summary>
-public sealed record ToolResult(string Tool, string CommandLine, int ExitCode, IReadOnlyList<string> Output, IReadOnlyList<string> Error)
+public sealed record ToolResult(string CommandLine, int ExitCode, IReadOnlyList<string> Output, IReadOnlyList<string> Error)
 {
     public bool Succeeded => ExitCode == 0;
 
@@ -41,7 +42,7 @@ public sealed class ToolFailedException(ToolResult result, int quotedLines)
 {
     public ToolResult Result { get; } = result;
 
-    private static string Describe(ToolResult result, int quotedLines)
+    public static string Describe(ToolResult result, int quotedLines)
     {
         var lines = result.LastLines(quotedLines);
         var header = $"{result.CommandLine} failed (exit code {result.ExitCode})";
@@ -49,8 +50,16 @@ public sealed class ToolFailedException(ToolResult result, int quotedLines)
     }
 }
 
-/// <summary>A tool did not finish within its timeout and was killed.</summary>
+/// <summary>A tool did not finish within its deadline and was stopped.</summary>
 public sealed class ToolTimeoutException(string commandLine, TimeSpan timeout)
-    : Exception($"{commandLine} did not finish within {timeout.TotalSeconds:0}s and was stopped.")
+    : TimeoutException($"{commandLine} did not finish within {timeout.TotalSeconds:0.#}s and was stopped.")
 {
+    public TimeSpan Timeout { get; } = timeout;
+}
+
+/// <summary>The tool is not installed (not on PATH, and no ToolPath given).</summary>
+public sealed class ToolNotFoundException(string tool)
+    : Exception($"{tool} was not found on PATH: install it, or check that PATH includes it.")
+{
+    public string Tool { get; } = tool;
 }

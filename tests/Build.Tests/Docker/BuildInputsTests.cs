@@ -9,7 +9,7 @@ namespace Build.Tests.Docker;
 public sealed class BuildInputsTests : IDisposable
 {
     private readonly TempDirectory _dir = new("inputs");
-    private readonly Dictionary<string, string> _localImages = new() { ["busybox:1.35"] = "sha256:b1" };
+    private readonly Dictionary<string, ImageId> _localImages = new() { ["busybox:1.35"] = ImageId.Parse(new string('b', 64)) };
 
     public BuildInputsTests()
     {
@@ -22,7 +22,7 @@ public sealed class BuildInputsTests : IDisposable
 
     private ServiceConfig Service => new("app", "app", _dir.Combine("app", "Dockerfile"), _dir.Combine("app"), "app", "app");
 
-    private string? Digest() => BuildInputs.Digest(Service, image => _localImages.GetValueOrDefault(image));
+    private string? Digest() => BuildInputs.Digest(Service, File.ReadAllText(Service.Dockerfile), _localImages);
 
     [Fact]
     public void Is_stable_for_unchanged_inputs()
@@ -50,7 +50,7 @@ public sealed class BuildInputsTests : IDisposable
             case "empty directory": Directory.CreateDirectory(_dir.Combine("app", "data")); break;
             case "mode": TempDirectory.MakeExecutable(_dir.Combine("app", "main.sh")); break;
             case "dockerfile": File.AppendAllText(_dir.Combine("app", "Dockerfile"), "ENV X=1\n"); break;
-            case "base image": _localImages["busybox:1.35"] = "sha256:b2"; break;
+            case "base image": _localImages["busybox:1.35"] = ImageId.Parse(new string('c', 64)); break;
         }
 
         Assert.NotEqual(before, Digest());
@@ -92,10 +92,11 @@ public sealed class BuildInputsTests : IDisposable
     {
         var path = _dir.Combine("cache", "build-inputs.json");
         var cache = new BuildInputCache(path);
-        cache.Remember("app", "sha256:d1", "sha256:i1");
+        var image = ImageId.Parse(new string('1', 64));
+        cache.Remember("app", "sha256:d1", image);
         Assert.Null(cache.Save());
 
-        Assert.Equal("sha256:i1", new BuildInputCache(path).ImageFor("app", "sha256:d1"));
+        Assert.Equal(image, new BuildInputCache(path).ImageFor("app", "sha256:d1"));
         Assert.Null(new BuildInputCache(path).ImageFor("app", "sha256:other"));
 
         File.WriteAllText(path, "{ broken");

@@ -40,7 +40,7 @@ public sealed class OutputTests
     [InlineData("prod-eu", "minikube", "kind-local", true)]
     public void Only_the_minikube_profiles_context_or_an_explicitly_allowed_one_is_used(string context, string profile, string? allowed, bool refused)
     {
-        var problem = Preflight.ContextProblem(context, profile, allowed);
+        var problem = PreflightChecks.ContextProblem(context, profile, allowed);
 
         Assert.Equal(refused, problem is not null);
         if (refused)

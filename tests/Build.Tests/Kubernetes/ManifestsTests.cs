@@ -65,8 +65,8 @@ public sealed class ManifestsTests : IDisposable
                     - { name: sidecar, image: envoy:1 }
                     - { name: bot, image: coinpilot-bot:latest }
             """));
-        var bot = new BuiltImage(new ServiceConfig("bot", "coinpilot-bot", "", "", "bot", "bot"), "sha256:0123456789abcdef0123", TimeSpan.Zero);
-        var web = new BuiltImage(new ServiceConfig("web", "web", "", "", "web", "web"), "sha256:fedcba98765432100000", TimeSpan.Zero);
+        var bot = new BuiltImage(new ServiceConfig("bot", "coinpilot-bot", "", "", "bot", "bot"), ImageId.Parse("sha256:0123456789abcdef0123" + new string('0', 44)), TimeSpan.Zero);
+        var web = new BuiltImage(new ServiceConfig("web", "web", "", "", "web", "web"), ImageId.Parse("sha256:fedcba98765432100000" + new string('0', 44)), TimeSpan.Zero);
 
         var missing = Manifests.SetImages(objects, [bot, web]);
 

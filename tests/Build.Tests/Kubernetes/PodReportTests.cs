@@ -92,7 +92,7 @@ public sealed class PodReportTests
             Pod("stale", """{ "containerStatuses": [ { "name": "bot", "imageID": "docker://sha256:bbb222" } ] }"""),
             Pod("gone", """{ "containerStatuses": [ { "name": "bot", "imageID": "docker://sha256:bbb222" } ] }""", ", \"deletionTimestamp\": \"x\""));
 
-        Assert.Equal(["stale: docker://sha256:bbb222"], PodReport.PodsNotRunning(pods, "bot", "sha256:aaa111"));
+        Assert.Equal(["stale: docker://sha256:bbb222"], PodReport.PodsNotRunning(pods, "bot", imageId => imageId == "docker://sha256:aaa111"));
         Assert.Equal(2, PodReport.CountPods(pods));
     }
 

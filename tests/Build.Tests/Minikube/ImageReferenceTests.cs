@@ -1,3 +1,4 @@
+using Build.Docker;
 using Build.Minikube;
 using Xunit;
 
@@ -5,6 +6,9 @@ namespace Build.Tests.Minikube;
 
 public sealed class ImageReferenceTests
 {
+    private static readonly string A = new('a', 64);
+    private static readonly string B = new('b', 64);
+
     [Theory]
     [InlineData("bot", "docker.io/library/bot:latest")]
     [InlineData("bot:id-1234", "docker.io/library/bot:id-1234")]
@@ -20,29 +24,19 @@ public sealed class ImageReferenceTests
         Assert.Equal(expected, ImageReference.Normalize(reference));
     }
 
-    [Theory]
-    [InlineData("sha256:ABC123", "abc123")]
-    [InlineData("abc123", "abc123")]
-    [InlineData("docker://sha256:abc123", "abc123")]
-    [InlineData("docker-pullable://bot@sha256:abc123", "abc123")]
-    public void Takes_the_hex_out_of_any_image_id_form(string id, string expected)
-    {
-        Assert.Equal(expected, ImageReference.IdHex(id));
-    }
-
     [Fact]
     public void Node_images_match_a_tag_only_with_the_exact_id()
     {
-        var node = new NodeImages(NodeImage.ParseList("""
+        var node = new NodeImages(NodeImage.ParseList($$"""
             [
-              { "id": "aaa111", "repoDigests": [], "repoTags": ["docker.io/library/coinpilot-bot:id-aaa111"], "size": "1000" },
-              { "id": "bbb222", "repoDigests": [], "repoTags": ["docker.io/library/coinpilot-bot:latest"], "size": "1000" }
+              { "id": "{{A}}", "repoDigests": [], "repoTags": ["docker.io/library/coinpilot-bot:id-aaa111"], "size": "1000" },
+              { "id": "{{B}}", "repoDigests": [], "repoTags": ["docker.io/library/coinpilot-bot:latest"], "size": "1000" }
             ]
             """));
 
-        Assert.True(node.Has("coinpilot-bot:id-aaa111", "sha256:aaa111"));
-        Assert.False(node.Has("coinpilot-bot:latest", "sha256:aaa111"));
-        Assert.Equal("bbb222", node.IdOf("coinpilot-bot"));
+        Assert.True(node.Has("coinpilot-bot:id-aaa111", ImageId.Parse(A)));
+        Assert.False(node.Has("coinpilot-bot:latest", ImageId.Parse(A)));
+        Assert.Equal(ImageId.Parse(B), node.IdOf("coinpilot-bot"));
         Assert.Null(node.IdOf("coinpilot-dashboard:latest"));
     }
 

@@ -7,7 +7,7 @@ namespace Build.Tests.Minikube;
 public sealed class MinikubeStatusTests
 {
     private static MinikubeStatus From(int exitCode, string output, string error = "") =>
-        MinikubeStatus.From(new ToolResult("minikube", "minikube status", exitCode, output.Split('\n'), error.Split('\n')));
+        MinikubeStatus.From(new ToolResult("minikube status", exitCode, output.Split('\n'), error.Split('\n')));
 
     [Fact]
     public void Exit_0_with_the_json_is_running()

@@ -154,7 +154,7 @@ public sealed class RedeployTests
         var run = await workspace.RunAsync("--target=Redeploy", "--services=bot", "--rollout-timeout=8s");
 
         Assert.Equal(1, run.ExitCode);
-        Assert.Contains("Rollout of deployment/bot failed: not finished after 8s.", run.Output);
+        Assert.Contains("Rollout of deployment/bot failed: not finished after 8s (", run.Output);
         Assert.Matches(@"pod bot-\S+: container bot is CrashLoopBackOff: .*last exit code 3\)", run.Output);
         Assert.Contains("The container keeps exiting; its last log lines follow.", run.Output);
         Assert.Contains("| panic: exchange key missing", run.Output);
@@ -212,15 +212,33 @@ public sealed class RedeployTests
     }
 
     [SkippableFact]
-    public async Task A_missing_deployment_is_a_clear_error_that_says_to_deploy_first()
+    public async Task A_missing_namespace_is_named_as_such_before_anything_is_built()
     {
         await using var workspace = await PipelineWorkspace.StartAsync();
 
         var run = await workspace.RunAsync("--target=Redeploy");
 
         Assert.Equal(1, run.ExitCode);
+        Assert.Contains($"Error: Namespace {PipelineWorkspace.Namespace} does not exist in kube context minikube. Create it and the deployments: ./build.sh --target=Deploy", run.Output);
+        Assert.DoesNotContain("Deployment bot", run.Output);
+        Assert.Null(await workspace.BuiltImageIdAsync("bot"));
+        Assert.Equal(0, workspace.ImageLoads);
+    }
+
+    [SkippableFact]
+    public async Task A_missing_deployment_is_a_clear_error_before_anything_is_built()
+    {
+        await using var workspace = await PipelineWorkspace.StartAsync();
+        await workspace.ApplyManifestsAsync();
+        Assert.Equal(0, (await workspace.KubectlAsync("-n", PipelineWorkspace.Namespace, "delete", "deployment", "bot", "--wait=false")).ExitCode);
+
+        var run = await workspace.RunAsync("--target=Redeploy");
+
+        Assert.Equal(1, run.ExitCode);
         Assert.Contains($"Deployment bot (service bot) does not exist in namespace {PipelineWorkspace.Namespace} of context minikube.", run.Output);
         Assert.Contains("./build.sh --target=Deploy", run.Output);
+        Assert.Null(await workspace.BuiltImageIdAsync("bot"));
+        Assert.Null(await workspace.BuiltImageIdAsync("web"));
     }
 
     [SkippableFact]
@@ -297,7 +315,7 @@ public sealed class RedeployTests
         var run = await workspace.RunAsync("--target=Redeploy");
 
         Assert.Equal(1, run.ExitCode);
-        Assert.Contains("Error: docker build of bot (", run.Output);
+        Assert.Contains("Error: docker build of bot failed:", run.Output);
         Assert.Contains("missing.txt", run.Output);
         Assert.NotNull(await workspace.BuiltImageIdAsync("web"));
         Assert.Equal(0, workspace.ImageLoads);
