@@ -1,14 +1,13 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Build.Docker;
 using Build.Infrastructure;
 
 namespace Build.Kubernetes;
 
 /// <summary>
 /// Kubernetes manifests as objects: read from manifest files exactly as <c>kubectl apply -f</c> reads them, with
-/// each service's container pointed at the image this run built (<see cref="SetImages"/>), so that applying them
+/// the services' containers pointed at the images this run built (<see cref="SetImages"/>), so that applying them
 /// twice with nothing changed changes nothing.
 /// </summary>
 public static partial class Manifests
@@ -101,32 +100,6 @@ public static partial class Manifests
                 .Where(i => i >= 0).DefaultIfEmpty(message.Length).Min();
             throw new ManifestDocumentException(decoded + 1, (int)(exception.LineNumber ?? 0) + 1, "invalid JSON: " + message[..cut].TrimEnd('.', ' '));
         }
-    }
-
-    /// <summary>
-    /// Points the container of each service's deployment at the service's built image. Returns the services
-    /// whose deployment is not in <paramref name="objects"/>.
-    /// </summary>
-    public static IReadOnlyList<string> SetImages(IEnumerable<JsonObject> objects, IEnumerable<BuiltImage> images)
-    {
-        var deployments = objects.Where(o => (string?)o["kind"] == "Deployment").ToList();
-        var notFound = new List<string>();
-        foreach (var image in images)
-        {
-            var container = deployments
-                .Where(d => (string?)d["metadata"]?["name"] == image.Service.Deployment)
-                .SelectMany(d => d["spec"]?["template"]?["spec"]?["containers"]?.AsArray() ?? [])
-                .FirstOrDefault(c => (string?)c?["name"] == image.Service.Container);
-            if (container is null)
-            {
-                notFound.Add(image.Service.Name);
-                continue;
-            }
-
-            container["image"] = image.Reference;
-        }
-
-        return notFound;
     }
 
     public static JsonObject Namespace(string name) => new()

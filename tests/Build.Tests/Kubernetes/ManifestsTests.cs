@@ -212,7 +212,7 @@ public sealed class ManifestsTests : IDisposable
     }
 
     [Fact]
-    public void Points_each_services_container_at_its_built_image_and_reports_services_without_a_deployment()
+    public void Points_each_services_containers_at_its_built_image_and_reports_services_without_a_deployment()
     {
         var objects = Manifests.Parse("""
             apiVersion: apps/v1
@@ -229,10 +229,99 @@ public sealed class ManifestsTests : IDisposable
         var missing = Manifests.SetImages(objects, [Bot, Dashboard]);
 
         Assert.Equal(["dashboard"], missing);
-        var containers = objects[0]["spec"]!["template"]!["spec"]!["containers"]!;
-        Assert.Equal("envoy:1", (string?)containers[0]!["image"]);
-        Assert.Equal("coinpilot-bot:id-0123456789abcdef", (string?)containers[1]!["image"]);
+        Assert.Equal(["envoy:1", "coinpilot-bot:id-0123456789abcdef"], Images(objects[0]));
     }
+
+    [Fact]
+    public void Init_containers_and_other_containers_with_the_services_repository_get_the_built_tag()
+    {
+        var objects = Manifests.Parse(AppYaml, "app.yaml");
+
+        var missing = Manifests.SetImages(objects, [Bot, Dashboard]);
+
+        Assert.Empty(missing);
+        Assert.Equal(["coinpilot-bot:id-0123456789abcdef", "coinpilot-bot:id-0123456789abcdef"], Images(objects[1]));
+        Assert.Equal(["coinpilot-dashboard:id-fedcba9876543210"], Images(objects[2]));
+    }
+
+    [Theory]
+    [InlineData("coinpilot-bot")]
+    [InlineData("coinpilot-bot:1.2")]
+    [InlineData("docker.io/library/coinpilot-bot:latest")]
+    [InlineData("index.docker.io/library/coinpilot-bot")]
+    [InlineData("coinpilot-bot@sha256:4f53cda18c2baa0c0354bb5f9a3ecbe5ed12ab4d8e11ba873c2f11161202b945")]
+    [InlineData("coinpilot-bot:1@sha256:4f53cda18c2baa0c0354bb5f9a3ecbe5ed12ab4d8e11ba873c2f11161202b945")]
+    public void A_container_runs_the_services_image_when_the_repository_is_the_same_as_docker_names_it(string image)
+    {
+        var objects = Deployment("worker", ("work", image));
+
+        Manifests.SetImages(objects, [Bot]);
+
+        Assert.Equal(["coinpilot-bot:id-0123456789abcdef"], Images(objects[0]));
+    }
+
+    [Theory]
+    [InlineData("coinpilot-bot-tests:1")]
+    [InlineData("team/coinpilot-bot:1")]
+    [InlineData("registry.example.com/coinpilot-bot:1")]
+    [InlineData("localhost:5000/coinpilot-bot")]
+    public void A_container_of_another_repository_is_left_alone(string image)
+    {
+        var objects = Deployment("worker", ("work", image));
+
+        Manifests.SetImages(objects, [Bot]);
+
+        Assert.Equal([image], Images(objects[0]));
+    }
+
+    [Fact]
+    public void The_configured_container_of_the_services_deployment_gets_the_image_whatever_it_ran_before()
+    {
+        var objects = Deployment("bot", ("bot", "busybox:1"), ("helper", "busybox:1"));
+
+        Manifests.SetImages(objects, [Bot]);
+
+        Assert.Equal(["coinpilot-bot:id-0123456789abcdef", "busybox:1"], Images(objects[0]));
+    }
+
+    [Theory]
+    [InlineData("StatefulSet", "spec: {template: {spec: {containers: [{name: c, image: coinpilot-bot}]}}}")]
+    [InlineData("DaemonSet", "spec: {template: {spec: {initContainers: [{name: c, image: coinpilot-bot}]}}}")]
+    [InlineData("ReplicaSet", "spec: {template: {spec: {containers: [{name: c, image: coinpilot-bot}]}}}")]
+    [InlineData("Job", "spec: {template: {spec: {containers: [{name: c, image: coinpilot-bot}]}}}")]
+    [InlineData("CronJob", "spec: {jobTemplate: {spec: {template: {spec: {containers: [{name: c, image: coinpilot-bot}]}}}}}")]
+    [InlineData("Pod", "spec: {containers: [{name: c, image: coinpilot-bot}]}")]
+    public void Every_workloads_pod_template_gets_the_built_tag(string kind, string spec)
+    {
+        var objects = Manifests.Parse($"apiVersion: v1\nkind: {kind}\nmetadata: {{name: bot}}\n{spec}\n", "app.yaml");
+
+        var missing = Manifests.SetImages(objects, [Bot]);
+
+        Assert.Equal(["coinpilot-bot:id-0123456789abcdef"], Images(objects[0]));
+        Assert.Equal(["bot"], missing);
+    }
+
+    [Fact]
+    public void Containers_of_other_kinds_are_left_alone()
+    {
+        var objects = Manifests.Parse(
+            "apiVersion: example.com/v1\nkind: Rollout\nmetadata: {name: bot}\nspec: {template: {spec: {containers: [{name: c, image: coinpilot-bot}]}}}\n",
+            "app.yaml");
+
+        Manifests.SetImages(objects, [Bot]);
+
+        Assert.Equal("coinpilot-bot", (string?)objects[0]["spec"]!["template"]!["spec"]!["containers"]![0]!["image"]);
+    }
+
+    [Theory]
+    [InlineData("bot", "docker.io/library/bot")]
+    [InlineData("bot:1", "docker.io/library/bot")]
+    [InlineData("team/bot:1", "docker.io/team/bot")]
+    [InlineData("index.docker.io/team/bot", "docker.io/team/bot")]
+    [InlineData("localhost:5000/bot:1", "localhost:5000/bot")]
+    [InlineData("registry.example.com:443/a/b@sha256:abc", "registry.example.com:443/a/b")]
+    public void Repository_is_the_docker_normalised_name_without_tag_or_digest(string reference, string repository) =>
+        Assert.Equal(repository, Manifests.Repository(reference));
 
     [Fact]
     public void The_stream_for_kubectl_is_one_json_object_per_line()
@@ -246,6 +335,31 @@ public sealed class ManifestsTests : IDisposable
 
     private static BuiltImage Built(string name, string image, string deployment, string container, string id) =>
         new(new ServiceConfig(name, image, "", "", deployment, container), "sha256:" + id, TimeSpan.Zero);
+
+    private static IReadOnlyList<JsonObject> Deployment(string name, params (string Name, string Image)[] containers) =>
+        [
+            new JsonObject
+            {
+                ["apiVersion"] = "apps/v1",
+                ["kind"] = "Deployment",
+                ["metadata"] = new JsonObject { ["name"] = name },
+                ["spec"] = new JsonObject
+                {
+                    ["template"] = new JsonObject
+                    {
+                        ["spec"] = new JsonObject
+                        {
+                            ["containers"] = new JsonArray(containers
+                                .Select(c => (JsonNode)new JsonObject { ["name"] = c.Name, ["image"] = c.Image })
+                                .ToArray()),
+                        },
+                    },
+                },
+            },
+        ];
+
+    /// <summary>The images of a workload's init containers, then its containers.</summary>
+    private static List<string?> Images(JsonObject workload) => Manifests.Containers(workload).Select(c => (string?)c["image"]).ToList();
 
     private static void AssertObjects(IReadOnlyList<string> expected, IReadOnlyList<JsonObject> actual)
     {
