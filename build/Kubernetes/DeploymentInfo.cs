@@ -25,6 +25,9 @@ public sealed record DeploymentInfo(
     IReadOnlyDictionary<string, string> Selector,
     IReadOnlyList<ContainerSpec> Containers)
 {
+    /// <summary>The pod template's init containers.</summary>
+    public IReadOnlyList<ContainerSpec> InitContainers { get; init; } = [];
+
     /// <summary>The label selector in kubectl's <c>--selector</c> syntax.</summary>
     public string SelectorText => string.Join(",", Selector.Select(label => $"{label.Key}={label.Value}"));
 
@@ -34,12 +37,15 @@ public sealed record DeploymentInfo(
     {
         var selector = deployment["spec"]?["selector"]?["matchLabels"]?.AsObject()
             .ToDictionary(label => label.Key, label => label.Value?.GetValue<string>() ?? "") ?? [];
-        var containers = deployment["spec"]?["template"]?["spec"]?["containers"]?.AsArray()
+        List<ContainerSpec> Read(string field) => deployment["spec"]?["template"]?["spec"]?[field]?.AsArray()
             .Select(c => new ContainerSpec(
                 c?["name"]?.GetValue<string>() ?? "",
                 c?["image"]?.GetValue<string>() ?? "",
                 c?["imagePullPolicy"]?.GetValue<string>()))
             .ToList() ?? [];
-        return new DeploymentInfo(deployment["metadata"]?["name"]?.GetValue<string>() ?? "", selector, containers);
+        return new DeploymentInfo(deployment["metadata"]?["name"]?.GetValue<string>() ?? "", selector, Read("containers"))
+        {
+            InitContainers = Read("initContainers"),
+        };
     }
 }

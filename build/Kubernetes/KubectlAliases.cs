@@ -41,8 +41,9 @@ public static class KubectlAliases
             .Select(DeploymentInfo.Parse)
             .ToDictionary(d => d.Name, StringComparer.Ordinal);
 
-    public static void KubectlSetImage(this ICakeContext context, KubectlSettings settings, string resource, string container, string image) =>
-        new KubectlRunner(context).Run(settings, ["set", "image", resource, $"{container}={image}"]);
+    /// <summary><c>kubectl set image RESOURCE CONTAINER=IMAGE...</c> (containers and init containers alike, by name).</summary>
+    public static void KubectlSetImage(this ICakeContext context, KubectlSettings settings, string resource, IEnumerable<string> containers, string image) =>
+        new KubectlRunner(context).Run(settings, ["set", "image", resource, .. containers.Select(container => $"{container}={image}")]);
 
     public static void KubectlRolloutRestart(this ICakeContext context, KubectlSettings settings, string resource) =>
         new KubectlRunner(context).Run(settings, ["rollout", "restart", resource]);

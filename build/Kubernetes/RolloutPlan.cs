@@ -18,9 +18,14 @@ public enum RolloutAction
     Applied,
 }
 
-/// <summary>What Rollout does for one service.</summary>
+/// <summary>
+/// What Rollout does for one service. <see cref="Containers"/> are the deployment's containers and init containers
+/// that get the built image: the service's own and any other that runs the service's image repository.
+/// </summary>
 public sealed record RolloutStep(BuiltImage Image, DeploymentInfo Deployment, string CurrentImage, RolloutAction Action)
 {
+    public IReadOnlyList<string> Containers { get; init; } = [Image.Service.Container];
+
     public string Resource => $"deployment/{Deployment.Name}";
 
     public bool ChangesCluster => Action is RolloutAction.SetImage or RolloutAction.Restart;
@@ -49,11 +54,15 @@ public static class RolloutPlan
                 ?? throw new PipelineException(
                     $"Deployment {service.Deployment} has no container named {service.Container} (it has {string.Join(", ", deployment.Containers.Select(c => c.Name))}); " +
                     $"set \"container\" for service {service.Name} in {Path.GetFileName(configFile)}.");
-            var action = container.Image != image.Reference ? RolloutAction.SetImage
+            var repository = Manifests.Repository(service.Image);
+            var targets = deployment.InitContainers.Concat(deployment.Containers)
+                .Where(c => c.Name == service.Container || Manifests.Repository(c.Image) == repository)
+                .ToList();
+            var action = targets.Any(c => c.Image != image.Reference) ? RolloutAction.SetImage
                 : justApplied.Contains(service.Deployment) ? RolloutAction.Applied
                 : forceRestart ? RolloutAction.Restart
                 : RolloutAction.Unchanged;
-            steps.Add(new RolloutStep(image, deployment, container.Image, action));
+            steps.Add(new RolloutStep(image, deployment, container.Image, action) { Containers = targets.Select(c => c.Name).ToList() });
         }
 
         return steps;

@@ -70,9 +70,9 @@ public sealed class Rollout : FrostingTask<BuildContext>
             switch (step.Action)
             {
                 case RolloutAction.SetImage:
-                    context.Log.Information("Rollout: {0} container {1}: {2} -> {3}", step.Resource, step.Image.Service.Container, step.CurrentImage, step.Image.Reference);
+                    context.Log.Information("Rollout: {0} container {1}: {2} -> {3}", step.Resource, string.Join(", ", step.Containers), step.CurrentImage, step.Image.Reference);
                     report.ChangedDeployment = step.Deployment.Name;
-                    context.KubectlSetImage(kubectl, step.Resource, step.Image.Service.Container, step.Image.Reference);
+                    context.KubectlSetImage(kubectl, step.Resource, step.Containers, step.Image.Reference);
                     break;
                 case RolloutAction.Restart:
                     context.Log.Information("Rollout: {0} already runs {1}; restarting it (--{2}).", step.Resource, step.Image.Reference, ArgumentNames.ForceRestart.Name);
