@@ -16,7 +16,7 @@ var exitCode = new CakeHost()
     .UseLifetime<BuildLifetime>()
     .UseTaskLifetime<BuildTaskLifetime>()
     .UseWorkingDirectory(Paths.RepositoryRoot)
-    .ConfigureServices(services => services.AddBuildCancellation(cancellation))
+    .ConfigureServices(services => services.AddBuildCancellation(cancellation).AddTerminalAwareConsole())
     .Run(args);
 
 return cancellation.ExitCodeOr(exitCode);

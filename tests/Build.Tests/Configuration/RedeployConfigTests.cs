@@ -115,8 +115,27 @@ public sealed class RedeployConfigTests : IDisposable
     [InlineData("""{ "services": [ { "name": "bot", "image": "bot", "context": "bot", "dockerFile": "x" } ] }""", "redeploy.json: services[0].dockerFile is not a known field (did you mean dockerfile?).")]
     [InlineData("""{ "manifests": ["k8s/nope.yaml"], "services": [ { "name": "bot", "image": "bot", "context": "bot" } ] }""", "redeploy.json: manifests[0] names")]
     [InlineData("""{ "services": [ { "name": "bot", "image": "a", "context": "bot" }, { "name": "bot", "image": "b", "context": "bot" } ] }""", "redeploy.json: services name \"bot\" is used by more than one service.")]
+    [InlineData("""{ "services": [ { "name": "bot", "image": "app", "context": "bot" }, { "name": "web", "image": "app", "context": "bot" } ] }""", "redeploy.json: services image \"app\" is used by bot and web: give each service its own image repository.")]
+    [InlineData("""{ "services": [ { "name": "bot", "image": "bot", "context": "bot", "platform": "amd64" } ] }""", "redeploy.json: services[0].platform \"amd64\" is not a platform: use os/arch[/variant], e.g. linux/amd64.")]
+    [InlineData("""{ "services": [ { "name": "bot", "image": "bot", "context": "bot", "buildArgs": ["A=1"] } ] }""", "redeploy.json: services[0].buildArgs must be an object of names and values")]
+    [InlineData("""{ "services": [ { "name": "bot", "image": "bot", "context": "bot", "buildArgs": { "1A": "x" } } ] }""", "redeploy.json: services[0].buildArgs.1A is not a valid build argument name")]
+    [InlineData("""{ "services": [ { "name": "bot", "image": "bot", "context": "bot", "buildArgs": { "A": 1 } } ] }""", "redeploy.json: services[0].buildArgs.A must be a string, not the number 1.")]
     public void Every_mistake_names_the_file_and_the_field(string json, string expected)
     {
         Assert.StartsWith(expected, LoadError(json));
+    }
+
+    [Fact]
+    public void Build_options_for_multi_stage_dockerfiles_are_read_and_part_of_the_build_inputs()
+    {
+        var config = Load("""
+            { "services": [ { "name": "bot", "image": "bot", "context": "bot",
+                "target": "runtime", "platform": "linux/arm64", "buildArgs": { "VERSION": "1.2", "CHANNEL": "beta" } } ] }
+            """);
+
+        var bot = Assert.Single(config.Services);
+        Assert.Equal("runtime", bot.Target);
+        Assert.Equal("linux/arm64", bot.Platform);
+        Assert.Equal(["target=runtime", "platform=linux/arm64", "build-arg=CHANNEL=beta", "build-arg=VERSION=1.2"], bot.BuildOptions());
     }
 }

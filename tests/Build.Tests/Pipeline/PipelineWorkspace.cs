@@ -74,6 +74,12 @@ public sealed class PipelineWorkspace : IAsyncDisposable
     public Task<ProcessResult> RunAsync(params string[] arguments) =>
         BuildProcess.RunAsync([$"--config={ConfigFile}", .. arguments], Environment);
 
+    /// <summary>Starts the build and returns at once, so a test can watch its output, signal it or start another.</summary>
+    public RunningBuild Start(params string[] arguments) => BuildProcess.Start([$"--config={ConfigFile}", .. arguments], Environment);
+
+    /// <summary>A path in the team's repository (where the services file, the contexts and the manifests are).</summary>
+    public string ProjectPath(params string[] parts) => _root.Combine(["project", .. parts]);
+
     public Task<ProcessResult> KubectlAsync(params string[] arguments) =>
         ProcessRunner.RunAsync("kubectl", arguments, Environment, _root.Path, TimeSpan.FromSeconds(60));
 
