@@ -210,12 +210,15 @@ public sealed class CakeHostTests
     }
 
     [Fact]
-    public void A_task_for_another_context_type_is_a_clear_error()
+    public void A_task_for_another_context_type_is_left_out_with_Cake_Frostings_warning()
     {
-        var run = HostHarness.Run(h => h.UseContext<TestContext>().WithTasks(typeof(NeedsOtherContextTask)), "--target", "NeedsOther");
+        var run = HostHarness.Run(
+            h => h.UseContext<TestContext>().WithTasks(typeof(NeedsOtherContextTask), typeof(FirstTask)),
+            "--target", "NeedsOther");
 
         Assert.Equal(1, run.ExitCode);
-        Assert.Contains("Task 'NeedsOther' expects a OtherContext context but the build's context is a TestContext", run.Output);
+        Assert.Contains($"Task cannot be used since the context isn't convertible to {typeof(OtherContext).FullName}.", run.Output);
+        Assert.Contains("The target 'NeedsOther' was not found.", run.Output);
     }
 
     [Fact]
