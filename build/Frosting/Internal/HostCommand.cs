@@ -14,22 +14,9 @@ namespace Cake.Frosting.Internal;
 /// <summary>The one command of a Frosting build: configure the engine and run (or show) the targets.</summary>
 internal sealed class HostCommand(IServiceCollection services) : Command<HostSettings>
 {
-    /// <summary>The argument a dry run adds, so the build can tell (context.HasArgument("dryrun")).</summary>
-    public const string DryRunArgument = "dryrun";
-
     public override int Execute(CommandContext context, HostSettings settings, CancellationToken cancellationToken)
     {
-        var arguments = context.Remaining.ToCakeArguments(
-            noReport: false,
-            settings.Targets,
-            raw =>
-            {
-                if (settings.DryRun)
-                {
-                    raw.TryAdd(DryRunArgument, [bool.TrueString]);
-                }
-            });
-        services.AddSingleton<ICakeArguments>(arguments);
+        services.AddSingleton<ICakeArguments>(context.Remaining.ToCakeArguments(settings.Targets));
         services.AddSingleton(context.Remaining);
 
         using var provider = services.BuildServiceProvider();

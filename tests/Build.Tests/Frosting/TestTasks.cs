@@ -150,6 +150,13 @@ public sealed class UntypedTask : FrostingTask
         Cake.Core.Diagnostics.Verbosity.Normal, Cake.Core.Diagnostics.LogLevel.Information, "untyped task ran");
 }
 
+/// <summary>Records the names of the build's arguments when Setup runs (Setup also runs in a dry run).</summary>
+public sealed class ArgumentsSetup : FrostingSetup<TestContext>
+{
+    public override void Setup(TestContext context, ISetupContext info) =>
+        context.Journal.Add($"arguments:{string.Join(",", context.Arguments.GetArguments().Keys.Order())}");
+}
+
 /// <summary>Skipped, with the reason Cake's report shows: the task implements IFrostingTask again to set it.</summary>
 [TaskName("SkippedWithReason")]
 public sealed class SkippedWithReasonTask : FrostingTask<TestContext>, IFrostingTask
