@@ -157,6 +157,16 @@ public sealed class ArgumentsSetup : FrostingSetup<TestContext>
         context.Journal.Add($"arguments:{string.Join(",", context.Arguments.GetArguments().Keys.Order())}");
 }
 
+/// <summary>What the Probe task does when it runs; each test registers its own (see <see cref="HostHarness.WithProbe"/>).</summary>
+public sealed record Probe(Action<ICakeContext> Body);
+
+/// <summary>Runs the registered <see cref="Probe"/>: a task is created by the host's services, like any Frosting task.</summary>
+[TaskName("Probe")]
+internal sealed class ProbeTask(Probe probe) : FrostingTask
+{
+    public override void Run(ICakeContext context) => probe.Body(context);
+}
+
 /// <summary>Skipped, with the reason Cake's report shows: the task implements IFrostingTask again to set it.</summary>
 [TaskName("SkippedWithReason")]
 public sealed class SkippedWithReasonTask : FrostingTask<TestContext>, IFrostingTask
