@@ -64,11 +64,9 @@ public sealed class CakeHost
         var app = new CommandApp<HostCommand>(registrar);
         app.Configure(config =>
         {
-            config.SetApplicationName(ApplicationName());
-            // "--name=value" pairs the host does not know become Cake arguments (context.Argument("name")).
-            config.Settings.ConvertFlagsToRemainingArguments = true;
-            config.AddExample("--target", "Default");
-            config.AddExample("--verbosity", "diagnostic");
+            config.ValidateExamples();
+            config.AddExample([]);
+            config.AddExample("--verbosity", "quiet");
             config.AddExample("--tree");
         });
         return app.Run(args);
@@ -88,11 +86,5 @@ public sealed class CakeHost
         services.AddSingleton<FrostingContext>();
         services.AddSingleton<IFrostingContext>(provider => provider.GetRequiredService<FrostingContext>());
         return services;
-    }
-
-    private static string ApplicationName()
-    {
-        var name = Assembly.GetEntryAssembly()?.GetName().Name;
-        return string.IsNullOrEmpty(name) ? "build" : name;
     }
 }
