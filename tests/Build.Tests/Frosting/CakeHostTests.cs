@@ -344,6 +344,16 @@ public sealed class CakeHostTests
     }
 
     [Fact]
+    public void AddAssembly_with_an_assembly_already_scanned_registers_its_tasks_twice_as_in_Cake_Frosting()
+    {
+        var tasks = typeof(FirstTask).Assembly;
+        var run = HostHarness.Run(h => h.UseContext<TestContext>().AddAssembly(tasks).AddAssembly(tasks), "--target", "Derived");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("Another task with the name", run.Output);
+    }
+
+    [Fact]
     public void Create_is_the_same_as_new()
     {
         var run = HostHarness.Run(CakeHost.Create(), h => h.UseContext<TestContext>().WithTasks(typeof(FirstTask)), "--target", "First");
