@@ -3,7 +3,6 @@ using Cake.Cli;
 using Cake.Core;
 using Cake.Core.Configuration;
 using Cake.Core.Diagnostics;
-using Cake.Core.IO;
 using Cake.Frosting.Internal;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console.Cli;
@@ -16,42 +15,46 @@ namespace Cake.Frosting;
 public sealed class CakeHost
 {
     private readonly IServiceCollection _services = CreateServiceCollection();
-    private readonly List<Assembly> _assemblies = [];
+    private readonly List<Assembly> _assemblies = [Assembly.GetEntryAssembly()];
 
+    /// <summary>Creates a host that finds its tasks in the entry assembly.</summary>
     public CakeHost()
     {
-        if (Assembly.GetEntryAssembly() is { } entry)
-        {
-            _assemblies.Add(entry);
-        }
     }
 
+    /// <summary>Creates a host that finds its tasks in the entry assembly.</summary>
+    /// <returns>The new host.</returns>
     public static CakeHost Create() => new();
 
-    /// <summary>Adds an assembly to scan for tasks (the entry assembly is always scanned).</summary>
+    /// <summary>Adds an assembly to scan for tasks (the entry assembly is always scanned; null is ignored).</summary>
+    /// <param name="assembly">The assembly.</param>
+    /// <returns>The same host, for chaining.</returns>
     public CakeHost AddAssembly(Assembly assembly)
     {
-        ArgumentNullException.ThrowIfNull(assembly);
         _assemblies.Add(assembly);
         return this;
     }
 
     /// <summary>
-    /// Adds registrations to the host's services. They are applied on top of the defaults, so a registration
-    /// here replaces a default one (for example a decorated <see cref="IProcessRunner"/>).
+    /// Adds registrations to the host's services, now. They go on top of the defaults, so a registration
+    /// here replaces a default one (for example a decorated <c>IProcessRunner</c>).
     /// </summary>
-    public CakeHost ConfigureServices(Action<IServiceCollection> configure)
+    /// <param name="services">What to register.</param>
+    /// <returns>The same host, for chaining.</returns>
+    public CakeHost ConfigureServices(Action<IServiceCollection> services)
     {
-        ArgumentNullException.ThrowIfNull(configure);
-        configure(_services);
+        ArgumentNullException.ThrowIfNull(services);
+        services(_services);
         return this;
     }
 
     /// <summary>Parses <paramref name="args"/>, runs the targets and returns the process exit code.</summary>
+    /// <param name="args">The command line.</param>
+    /// <returns>0 on success; otherwise 1, or the exit code of a <see cref="CakeException"/>.</returns>
     public int Run(IEnumerable<string> args)
     {
         ArgumentNullException.ThrowIfNull(args);
-        foreach (var task in TaskDiscovery.FindTasks(_assemblies.Distinct()))
+        foreach (var task in TaskDiscovery.FindTasks(_assemblies))
         {
             _services.AddSingleton(typeof(IFrostingTask), task);
         }
@@ -61,11 +64,9 @@ public sealed class CakeHost
         var app = new CommandApp<HostCommand>(registrar);
         app.Configure(config =>
         {
-            config.SetApplicationName(ApplicationName());
-            // "--name=value" pairs the host does not know become Cake arguments (context.Argument("name")).
-            config.Settings.ConvertFlagsToRemainingArguments = true;
-            config.AddExample("--target", "Default");
-            config.AddExample("--verbosity", "diagnostic");
+            config.ValidateExamples();
+            config.AddExample([]);
+            config.AddExample("--verbosity", "quiet");
             config.AddExample("--tree");
         });
         return app.Run(args);
@@ -81,13 +82,9 @@ public sealed class CakeHost
         services.AddSingleton<IVersionResolver, EngineVersionResolver>();
         services.AddSingleton<VersionFeature>();
         services.AddSingleton<InfoFeature>();
-        services.AddSingleton<IFrostingContext>(provider => new FrostingContext(provider.GetRequiredService<ICakeContext>()));
+        services.AddSingleton<IToolInstaller, ToolInstaller>();
+        services.AddSingleton<FrostingContext>();
+        services.AddSingleton<IFrostingContext>(provider => provider.GetRequiredService<FrostingContext>());
         return services;
-    }
-
-    private static string ApplicationName()
-    {
-        var name = Assembly.GetEntryAssembly()?.GetName().Name;
-        return string.IsNullOrEmpty(name) ? "build" : name;
     }
 }

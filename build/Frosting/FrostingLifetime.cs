@@ -2,55 +2,39 @@ using Cake.Core;
 
 namespace Cake.Frosting;
 
-/// <summary>Runs once before the first task.</summary>
-public interface IFrostingSetup
-{
-    void Setup(ICakeContext context, ISetupContext info);
-}
-
-/// <summary>Runs once after the last task, also when a task failed or the build was cancelled.</summary>
-public interface IFrostingTeardown
-{
-    void Teardown(ICakeContext context, ITeardownContext info);
-}
-
-/// <summary>Setup and Teardown in one class.</summary>
-public interface IFrostingLifetime : IFrostingSetup, IFrostingTeardown
-{
-}
-
-/// <summary>The build's Setup and Teardown, registered with <c>CakeHost.UseLifetime&lt;T&gt;()</c>.</summary>
-public abstract class FrostingLifetime<T> : IFrostingLifetime
-    where T : ICakeContext
-{
-    public abstract void Setup(T context, ISetupContext info);
-
-    public abstract void Teardown(T context, ITeardownContext info);
-
-    void IFrostingSetup.Setup(ICakeContext context, ISetupContext info) => Setup((T)context, info);
-
-    void IFrostingTeardown.Teardown(ICakeContext context, ITeardownContext info) => Teardown((T)context, info);
-}
-
 /// <summary>A lifetime that needs no more than <see cref="ICakeContext"/>.</summary>
 public abstract class FrostingLifetime : FrostingLifetime<ICakeContext>
 {
 }
 
-/// <summary>Only a Setup, registered with <c>CakeHost.UseSetup&lt;T&gt;()</c>.</summary>
-public abstract class FrostingSetup<T> : IFrostingSetup
-    where T : ICakeContext
+/// <summary>The build's Setup and Teardown, registered with <c>CakeHost.UseLifetime&lt;T&gt;()</c>.</summary>
+/// <typeparam name="TContext">The context the lifetime expects.</typeparam>
+public abstract class FrostingLifetime<TContext> : IFrostingLifetime
+    where TContext : ICakeContext
 {
-    public abstract void Setup(T context, ISetupContext info);
+    /// <summary>Runs before the first task; when it fails no task runs, but Teardown still does.</summary>
+    /// <param name="context">The build's context.</param>
+    /// <param name="info">The target and the tasks about to run.</param>
+    public abstract void Setup(TContext context, ISetupContext info);
 
-    void IFrostingSetup.Setup(ICakeContext context, ISetupContext info) => Setup((T)context, info);
-}
+    /// <summary>Runs after the last task, whether the build succeeded or not.</summary>
+    /// <param name="context">The build's context.</param>
+    /// <param name="info">Whether the build succeeded, and what it threw if not.</param>
+    public abstract void Teardown(TContext context, ITeardownContext info);
 
-/// <summary>Only a Teardown, registered with <c>CakeHost.UseTeardown&lt;T&gt;()</c>.</summary>
-public abstract class FrostingTeardown<T> : IFrostingTeardown
-    where T : ICakeContext
-{
-    public abstract void Teardown(T context, ITeardownContext info);
+    /// <inheritdoc/>
+    void IFrostingSetup.Setup(ICakeContext context, ISetupContext info)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(info);
+        Setup((TContext)context, info);
+    }
 
-    void IFrostingTeardown.Teardown(ICakeContext context, ITeardownContext info) => Teardown((T)context, info);
+    /// <inheritdoc/>
+    void IFrostingTeardown.Teardown(ICakeContext context, ITeardownContext info)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(info);
+        Teardown((TContext)context, info);
+    }
 }

@@ -2,55 +2,39 @@ using Cake.Core;
 
 namespace Cake.Frosting;
 
-/// <summary>Runs before each task.</summary>
-public interface IFrostingTaskSetup
-{
-    void Setup(ICakeContext context, ITaskSetupContext info);
-}
-
-/// <summary>Runs after each task, whether it succeeded or not.</summary>
-public interface IFrostingTaskTeardown
-{
-    void Teardown(ICakeContext context, ITaskTeardownContext info);
-}
-
-/// <summary>Task Setup and Teardown in one class.</summary>
-public interface IFrostingTaskLifetime : IFrostingTaskSetup, IFrostingTaskTeardown
-{
-}
-
-/// <summary>Per-task Setup and Teardown, registered with <c>CakeHost.UseTaskLifetime&lt;T&gt;()</c>.</summary>
-public abstract class FrostingTaskLifetime<T> : IFrostingTaskLifetime
-    where T : ICakeContext
-{
-    public abstract void Setup(T context, ITaskSetupContext info);
-
-    public abstract void Teardown(T context, ITaskTeardownContext info);
-
-    void IFrostingTaskSetup.Setup(ICakeContext context, ITaskSetupContext info) => Setup((T)context, info);
-
-    void IFrostingTaskTeardown.Teardown(ICakeContext context, ITaskTeardownContext info) => Teardown((T)context, info);
-}
-
 /// <summary>A task lifetime that needs no more than <see cref="ICakeContext"/>.</summary>
 public abstract class FrostingTaskLifetime : FrostingTaskLifetime<ICakeContext>
 {
 }
 
-/// <summary>Only a task Setup, registered with <c>CakeHost.UseTaskSetup&lt;T&gt;()</c>.</summary>
-public abstract class FrostingTaskSetup<T> : IFrostingTaskSetup
-    where T : ICakeContext
+/// <summary>Per-task Setup and Teardown, registered with <c>CakeHost.UseTaskLifetime&lt;T&gt;()</c>.</summary>
+/// <typeparam name="TContext">The context the lifetime expects.</typeparam>
+public abstract class FrostingTaskLifetime<TContext> : IFrostingTaskLifetime
+    where TContext : ICakeContext
 {
-    public abstract void Setup(T context, ITaskSetupContext info);
+    /// <summary>Runs before each task.</summary>
+    /// <param name="context">The build's context.</param>
+    /// <param name="info">The task about to run.</param>
+    public abstract void Setup(TContext context, ITaskSetupContext info);
 
-    void IFrostingTaskSetup.Setup(ICakeContext context, ITaskSetupContext info) => Setup((T)context, info);
-}
+    /// <summary>Runs after each task, whether it succeeded or not.</summary>
+    /// <param name="context">The build's context.</param>
+    /// <param name="info">The task that ran and how it went.</param>
+    public abstract void Teardown(TContext context, ITaskTeardownContext info);
 
-/// <summary>Only a task Teardown, registered with <c>CakeHost.UseTaskTeardown&lt;T&gt;()</c>.</summary>
-public abstract class FrostingTaskTeardown<T> : IFrostingTaskTeardown
-    where T : ICakeContext
-{
-    public abstract void Teardown(T context, ITaskTeardownContext info);
+    /// <inheritdoc/>
+    void IFrostingTaskSetup.Setup(ICakeContext context, ITaskSetupContext info)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(info);
+        Setup((TContext)context, info);
+    }
 
-    void IFrostingTaskTeardown.Teardown(ICakeContext context, ITaskTeardownContext info) => Teardown((T)context, info);
+    /// <inheritdoc/>
+    void IFrostingTaskTeardown.Teardown(ICakeContext context, ITaskTeardownContext info)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(info);
+        Teardown((TContext)context, info);
+    }
 }

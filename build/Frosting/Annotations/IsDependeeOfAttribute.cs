@@ -1,8 +1,10 @@
 namespace Cake.Frosting;
 
 /// <summary>The reverse of <see cref="IsDependentOnAttribute"/>: <see cref="Task"/> depends on the annotated task.</summary>
+/// <param name="type">The task that depends on the annotated one; it must be a task class.</param>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true)]
-public sealed class IsDependeeOfAttribute(Type task) : Attribute
+public sealed class IsDependeeOfAttribute(Type type) : Attribute
 {
-    public Type Task { get; } = task ?? throw new ArgumentNullException(nameof(task));
+    /// <summary>The task that depends on the annotated one.</summary>
+    public Type Task { get; } = type;
 }

@@ -1,8 +1,10 @@
 namespace Cake.Frosting;
 
-/// <summary>The task runs after <see cref="Task"/>, which always runs first.</summary>
+/// <summary>The annotated task runs after <see cref="Task"/>, which always runs first.</summary>
+/// <param name="type">The task to run first; it must be a task class.</param>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true)]
-public sealed class IsDependentOnAttribute(Type task) : Attribute
+public sealed class IsDependentOnAttribute(Type type) : Attribute
 {
-    public Type Task { get; } = task ?? throw new ArgumentNullException(nameof(task));
+    /// <summary>The task to run first.</summary>
+    public Type Task { get; } = type;
 }

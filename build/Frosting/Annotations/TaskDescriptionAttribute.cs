@@ -1,8 +1,10 @@
 namespace Cake.Frosting;
 
-/// <summary>The description shown by <c>--description</c> and in the report.</summary>
-[AttributeUsage(AttributeTargets.Class, AllowMultiple = false)]
+/// <summary>The description shown by <c>--description</c>.</summary>
+/// <param name="description">The description.</param>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
 public sealed class TaskDescriptionAttribute(string description) : Attribute
 {
-    public string Description { get; } = description ?? throw new ArgumentNullException(nameof(description));
+    /// <summary>The description.</summary>
+    public string Description { get; } = description;
 }

@@ -1,8 +1,10 @@
 namespace Cake.Frosting;
 
 /// <summary>The name of a task on the command line (defaults to the class name).</summary>
-[AttributeUsage(AttributeTargets.Class, AllowMultiple = false)]
+/// <param name="name">The name.</param>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
 public sealed class TaskNameAttribute(string name) : Attribute
 {
-    public string Name { get; } = name ?? throw new ArgumentNullException(nameof(name));
+    /// <summary>The name.</summary>
+    public string Name { get; } = name;
 }

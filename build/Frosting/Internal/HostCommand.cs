@@ -4,6 +4,7 @@ using Cake.Core;
 using Cake.Core.Configuration;
 using Cake.Core.Diagnostics;
 using Cake.Core.IO;
+using Cake.Core.Packaging;
 using Cake.Core.Scripting;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
@@ -14,22 +15,9 @@ namespace Cake.Frosting.Internal;
 /// <summary>The one command of a Frosting build: configure the engine and run (or show) the targets.</summary>
 internal sealed class HostCommand(IServiceCollection services) : Command<HostSettings>
 {
-    /// <summary>The argument a dry run adds, so the build can tell (context.HasArgument("dryrun")).</summary>
-    public const string DryRunArgument = "dryrun";
-
     public override int Execute(CommandContext context, HostSettings settings, CancellationToken cancellationToken)
     {
-        var arguments = context.Remaining.ToCakeArguments(
-            noReport: false,
-            settings.Targets,
-            raw =>
-            {
-                if (settings.DryRun)
-                {
-                    raw.TryAdd(DryRunArgument, [bool.TrueString]);
-                }
-            });
-        services.AddSingleton<ICakeArguments>(arguments);
+        services.AddSingleton<ICakeArguments>(context.Remaining.ToCakeArguments(settings.Targets));
         services.AddSingleton(context.Remaining);
 
         using var provider = services.BuildServiceProvider();
@@ -55,10 +43,12 @@ internal sealed class HostCommand(IServiceCollection services) : Command<HostSet
 
             var engine = provider.GetRequiredService<ICakeEngine>();
             var frostingContext = provider.GetRequiredService<IFrostingContext>();
-            TaskRegistrar.Register(engine, frostingContext, provider.GetServices<IFrostingTask>(), log);
-            RegisterLifetimes(engine, frostingContext, provider);
-
+            var tasks = provider.GetServices<IFrostingTask>().ToList();
             var host = CreateScriptHost(provider, settings, engine, frostingContext, log);
+            InstallTools(provider, log);
+
+            TaskRegistrar.Register(engine, frostingContext, tasks, log);
+            RegisterLifetimes(engine, frostingContext, provider, log);
             if (settings.Exclusive)
             {
                 host.Settings.UseExclusiveTarget();
@@ -69,8 +59,8 @@ internal sealed class HostCommand(IServiceCollection services) : Command<HostSet
         }
         catch (Exception exception)
         {
-            // The engine wraps a task's exception to carry the report (already printed); log the task's own
-            // exception so that a CakeException's exit code becomes the process exit code.
+            // Deliberately unlike Cake.Frosting (see README.md): the engine wraps a task's exception to carry the
+            // report (already printed); log the task's own exception so that a CakeException's exit code is kept.
             return log.LogException(exception is CakeReportException { InnerException: { } inner } ? inner : exception);
         }
     }
@@ -92,25 +82,46 @@ internal sealed class HostCommand(IServiceCollection services) : Command<HostSet
         environment.WorkingDirectory = directory;
     }
 
-    private static void RegisterLifetimes(ICakeEngine engine, IFrostingContext context, IServiceProvider provider)
+    /// <summary>Installs the tools registered with InstallTool/UseTool, before any task is registered.</summary>
+    private static void InstallTools(IServiceProvider provider, ICakeLog log)
+    {
+        var tools = provider.GetServices<PackageReference>().ToList();
+        if (tools.Count == 0)
+        {
+            return;
+        }
+
+        log.Verbose("Installing tools...");
+        var installer = provider.GetRequiredService<IToolInstaller>();
+        foreach (var tool in tools)
+        {
+            installer.Install(tool);
+        }
+    }
+
+    private static void RegisterLifetimes(ICakeEngine engine, IFrostingContext context, IServiceProvider provider, ICakeLog log)
     {
         if (provider.GetService<IFrostingSetup>() is { } setup)
         {
+            log.Debug("Registering setup: {0}", setup.GetType().Name);
             engine.RegisterSetupAction(info => setup.Setup(context, info));
         }
 
         if (provider.GetService<IFrostingTeardown>() is { } teardown)
         {
+            log.Debug("Registering teardown: {0}", teardown.GetType().Name);
             engine.RegisterTeardownAction(info => teardown.Teardown(context, info));
         }
 
         if (provider.GetService<IFrostingTaskSetup>() is { } taskSetup)
         {
+            log.Debug("Registering task setup: {0}", taskSetup.GetType().Name);
             engine.RegisterTaskSetupAction(info => taskSetup.Setup(context, info));
         }
 
         if (provider.GetService<IFrostingTaskTeardown>() is { } taskTeardown)
         {
+            log.Debug("Registering task teardown: {0}", taskTeardown.GetType().Name);
             engine.RegisterTaskTeardownAction(info => taskTeardown.Teardown(context, info));
         }
     }

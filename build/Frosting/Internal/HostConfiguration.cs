@@ -5,8 +5,9 @@ using Cake.Core.IO;
 namespace Cake.Frosting.Internal;
 
 /// <summary>
-/// Cake's configuration (cake.config in the working directory, CAKE_* environment variables, UseCakeSetting
-/// values and --name=value arguments), read on first use so that --working has been applied by then.
+/// Cake's configuration: UseCakeSetting values, then CAKE_* environment variables, then cake.config in the working
+/// directory, then the build's arguments (the first value of a repeated one, as Cake reads them), each overriding
+/// the one before. Read on first use, so that the working directory is final by then.
 /// </summary>
 internal sealed class HostConfiguration(
     IFileSystem fileSystem,
@@ -18,7 +19,7 @@ internal sealed class HostConfiguration(
         new CakeConfigurationProvider(fileSystem, environment).CreateConfiguration(
             environment.WorkingDirectory,
             settings.Select(s => new KeyValuePair<string, string>(s.Key, s.Value)),
-            arguments.GetArguments().ToDictionary(a => a.Key, a => a.Value.LastOrDefault(), StringComparer.OrdinalIgnoreCase)));
+            arguments.GetArguments().ToDictionary(a => a.Key, a => a.Value.FirstOrDefault() ?? string.Empty, StringComparer.OrdinalIgnoreCase)));
 
     public string GetValue(string key) => _configuration.Value.GetValue(key);
 }

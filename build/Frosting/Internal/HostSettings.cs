@@ -9,14 +9,14 @@ namespace Cake.Frosting.Internal;
 /// <summary>The command line Cake.Frosting understands; anything else becomes a Cake argument.</summary>
 internal sealed class HostSettings : CommandSettings
 {
-    [CommandOption("--target|-t <TARGET>")]
+    [CommandOption("--target|-t|--Target <TARGET>")]
     [DefaultValue("Default")]
-    [Description("Target task to invoke (repeatable).")]
+    [Description("Target task to invoke.")]
     public string[] Targets { get; set; }
 
     [CommandOption("--working|-w <PATH>")]
     [TypeConverter(typeof(Cake.Cli.DirectoryPathConverter))]
-    [Description("Sets the working directory.")]
+    [Description("Sets the working directory")]
     public DirectoryPath WorkingDirectory { get; set; }
 
     [CommandOption("--verbosity|-v <VERBOSITY>")]
@@ -33,7 +33,7 @@ internal sealed class HostSettings : CommandSettings
     public bool Tree { get; set; }
 
     [CommandOption("--dryrun|--noop|--whatif")]
-    [Description("Performs a dry run: Setup and Teardown run, task bodies do not.")]
+    [Description("Performs a dry run.")]
     public bool DryRun { get; set; }
 
     [CommandOption("--exclusive|-e")]

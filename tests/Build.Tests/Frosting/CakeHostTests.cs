@@ -1,3 +1,4 @@
+using Cake.Core.Diagnostics;
 using Cake.Frosting;
 using Xunit;
 
@@ -121,14 +122,45 @@ public sealed class CakeHostTests
     }
 
     [Fact]
-    public void Dry_run_is_visible_to_the_build_as_an_argument()
+    public void Dry_run_adds_no_argument_as_in_Cake_Frosting()
     {
-        var run = Run("--target", "Echo", "--dryrun");
+        var run = HostHarness.Run(
+            h => h.UseContext<TestContext>().UseSetup<ArgumentsSetup>().WithTasks(typeof(FirstTask)),
+            "--target", "First", "--dryrun");
 
-        Assert.DoesNotContain("dryrun=True", run.Journal.Entries); // the body does not run ...
         Assert.Equal(0, run.ExitCode);
-        var echo = HostHarness.Run(h => h.UseContext<TestContext>().WithTasks(typeof(EchoTask), typeof(FirstTask)), "--target", "Echo");
-        Assert.DoesNotContain(echo.Journal.Entries, e => e.StartsWith("dryrun")); // ... and without --dryrun there is no such argument
+        Assert.Equal(["arguments:target"], run.Journal.Entries);
+    }
+
+    [Theory]
+    [InlineData("--target")]
+    [InlineData("-t")]
+    [InlineData("--Target")]
+    public void Each_spelling_of_the_target_option_chooses_the_target(string option)
+    {
+        var run = Run(option, "Second");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(["First", "Second"], TaskBodies(run));
+        Assert.DoesNotContain(run.Journal.Entries, e => e.StartsWith("Target="));
+    }
+
+    [Fact]
+    public void A_value_given_to_one_of_the_hosts_flags_is_an_error_as_in_Cake_Frosting()
+    {
+        var run = Run("--target", "First", "--version=1.2.3");
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Empty(run.Journal.Entries);
+    }
+
+    [Fact]
+    public void The_target_is_Default_when_none_is_given()
+    {
+        var run = HostHarness.Run(h => h.UseContext<TestContext>().WithTasks(typeof(FirstTask)));
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("The target 'Default' was not found.", run.Output);
     }
 
     [Fact]
@@ -146,6 +178,28 @@ public sealed class CakeHostTests
 
         Assert.Equal(0, run.ExitCode);
         Assert.Equal(["Conditional", "First"], TaskBodies(run).Order());
+    }
+
+    [Fact]
+    public void Several_targets_share_their_dependencies_as_in_Cake_7()
+    {
+        var run = Run("--target", "Second", "--target", "Third");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(1, run.Journal.Entries.Count(e => e == "First"));
+        Assert.Equal(["BeforeThird", "First", "Second", "Third"], run.Journal.Entries[0].Split(':')[2].Split(',').Order());
+    }
+
+    [Fact]
+    public void A_Cake_setting_restores_one_graph_per_target()
+    {
+        var run = HostHarness.Run(
+            h => h.UseContext<TestContext>().UseCakeSetting("Settings_UnifiedDependencyGraphForMultipleTargets", "false")
+                .WithTasks(typeof(FirstTask), typeof(SecondTask), typeof(ThirdTask)),
+            "--target", "Second", "--target", "Third");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(2, run.Journal.Entries.Count(e => e == "Second"));
     }
 
     [Fact]
@@ -197,7 +251,13 @@ public sealed class CakeHostTests
     }
 
     [Fact]
-    public void A_CakeException_exit_code_becomes_the_process_exit_code()
+    public void A_failing_task_exits_with_1_as_in_Cake_7()
+    {
+        Assert.Equal(1, Run("--target", "Failing").ExitCode);
+    }
+
+    [Fact]
+    public void A_CakeException_thrown_by_a_task_sets_the_exit_code_unlike_Cake_Frosting()
     {
         Assert.Equal(42, Run("--target", "ExitCode").ExitCode);
     }
@@ -210,12 +270,15 @@ public sealed class CakeHostTests
     }
 
     [Fact]
-    public void A_task_for_another_context_type_is_a_clear_error()
+    public void A_task_for_another_context_type_is_left_out_with_Cake_Frostings_warning()
     {
-        var run = HostHarness.Run(h => h.UseContext<TestContext>().WithTasks(typeof(NeedsOtherContextTask)), "--target", "NeedsOther");
+        var run = HostHarness.Run(
+            h => h.UseContext<TestContext>().WithTasks(typeof(NeedsOtherContextTask), typeof(FirstTask)),
+            "--target", "NeedsOther");
 
         Assert.Equal(1, run.ExitCode);
-        Assert.Contains("Task 'NeedsOther' expects a OtherContext context but the build's context is a TestContext", run.Output);
+        Assert.Contains($"Task cannot be used since the context isn't convertible to {typeof(OtherContext).FullName}.", run.Output);
+        Assert.Contains("The target 'NeedsOther' was not found.", run.Output);
     }
 
     [Fact]
@@ -238,6 +301,64 @@ public sealed class CakeHostTests
             Environment.CurrentDirectory = before;
             Directory.Delete(directory, recursive: true);
         }
+    }
+
+    [Fact]
+    public void A_repeated_argument_configures_Cake_with_its_first_value()
+    {
+        var run = HostHarness.Run(
+            h => h.UseContext<TestContext>().UseCakeSetting("Coinpilot_Test", "from-setting").WithTasks(typeof(EchoTask)),
+            "--target", "Echo", "--Coinpilot_Test=first", "--Coinpilot_Test=second");
+
+        Assert.Contains("setting=first", run.Journal.Entries);
+        Assert.Contains("Coinpilot_Test=first|second", run.Journal.Entries);
+    }
+
+    [Fact]
+    public void Verbosity_falls_back_to_the_Settings_Verbosity_configuration_as_in_Cake_7()
+    {
+        var quiet = HostHarness.Run(h => h.UseCakeSetting("Settings_Verbosity", "Quiet").WithTasks(typeof(UntypedTask)), "--target", "Untyped");
+        var loud = HostHarness.Run(
+            h => h.UseCakeSetting("Settings_Verbosity", "Quiet").WithTasks(typeof(UntypedTask)), "--target", "Untyped", "--verbosity", "normal");
+
+        Assert.DoesNotContain("untyped task ran", quiet.Output);
+        Assert.Contains("untyped task ran", loud.Output);
+    }
+
+    [Fact]
+    public void Tasks_are_created_by_the_hosts_services_and_a_build_without_UseContext_gets_a_FrostingContext()
+    {
+        var run = HostHarness.Run(h => h.WithProbe(context => context.Log.Information($"context is {context.GetType().Name}")), "--target", "Probe");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("context is FrostingContext", run.Output);
+    }
+
+    [Fact]
+    public void AddAssembly_registers_the_public_task_classes_of_an_assembly()
+    {
+        var run = HostHarness.Run(h => h.UseContext<TestContext>().AddAssembly(typeof(FirstTask).Assembly), "--target", "Derived");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal([nameof(DerivedTask)], run.Journal.Entries);
+    }
+
+    [Fact]
+    public void AddAssembly_with_an_assembly_already_scanned_registers_its_tasks_twice_as_in_Cake_Frosting()
+    {
+        var tasks = typeof(FirstTask).Assembly;
+        var run = HostHarness.Run(h => h.UseContext<TestContext>().AddAssembly(tasks).AddAssembly(tasks), "--target", "Derived");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("Another task with the name", run.Output);
+    }
+
+    [Fact]
+    public void Create_is_the_same_as_new()
+    {
+        var run = HostHarness.Run(CakeHost.Create(), h => h.UseContext<TestContext>().WithTasks(typeof(FirstTask)), "--target", "First");
+
+        Assert.Equal(["First"], run.Journal.Entries);
     }
 
     [Fact]

@@ -28,12 +28,15 @@ public sealed class Journal
 /// <summary>Runs a <see cref="CakeHost"/> in-process with its console captured.</summary>
 public static class HostHarness
 {
-    public static HostRun Run(Action<CakeHost> configure, params string[] args)
+    public static HostRun Run(Action<CakeHost> configure, params string[] args) => Run(new CakeHost(), configure, args);
+
+    /// <summary>Runs <paramref name="host"/>, configured by <paramref name="configure"/>, with its console captured.</summary>
+    public static HostRun Run(CakeHost host, Action<CakeHost> configure, params string[] args)
     {
         var journal = new Journal();
         var console = new RecordingConsole();
         var ansi = new StringWriter();
-        var host = new CakeHost().ConfigureServices(services =>
+        host.ConfigureServices(services =>
         {
             services.AddSingleton(journal);
             services.AddSingleton<IConsole>(console);
@@ -58,6 +61,10 @@ public static class HostHarness
                 services.AddSingleton(typeof(IFrostingTask), task);
             }
         });
+
+    /// <summary>Registers the Probe task, which runs <paramref name="body"/>.</summary>
+    public static CakeHost WithProbe(this CakeHost host, Action<ICakeContext> body) =>
+        host.ConfigureServices(services => services.AddSingleton(new Probe(body))).WithTasks(typeof(ProbeTask));
 
     private sealed class RecordingConsole : IConsole
     {

@@ -149,3 +149,105 @@ public sealed class UntypedTask : FrostingTask
     public override void Run(ICakeContext context) => context.Log.Write(
         Cake.Core.Diagnostics.Verbosity.Normal, Cake.Core.Diagnostics.LogLevel.Information, "untyped task ran");
 }
+
+/// <summary>Records the names of the build's arguments when Setup runs (Setup also runs in a dry run).</summary>
+public sealed class ArgumentsSetup : FrostingSetup<TestContext>
+{
+    public override void Setup(TestContext context, ISetupContext info) =>
+        context.Journal.Add($"arguments:{string.Join(",", context.Arguments.GetArguments().Keys.Order())}");
+}
+
+/// <summary>What the Probe task does when it runs; each test registers its own (see <see cref="HostHarness.WithProbe"/>).</summary>
+public sealed record Probe(Action<ICakeContext> Body);
+
+/// <summary>Runs the registered <see cref="Probe"/>: a task is created by the host's services, like any Frosting task.</summary>
+[TaskName("Probe")]
+internal sealed class ProbeTask(Probe probe) : FrostingTask
+{
+    public override void Run(ICakeContext context) => probe.Body(context);
+}
+
+/// <summary>Skipped, with the reason Cake's report shows: the task implements IFrostingTask again to set it.</summary>
+[TaskName("SkippedWithReason")]
+public sealed class SkippedWithReasonTask : FrostingTask<TestContext>, IFrostingTask
+{
+    public string SkippedMessage => "not today";
+
+    public override bool ShouldRun(TestContext context) => false;
+
+    public override void Run(TestContext context) => context.Journal.Add("SkippedWithReason");
+}
+
+[TaskName("AfterSkipped")]
+[IsDependentOn(typeof(SkippedWithReasonTask))]
+public sealed class AfterSkippedTask : FrostingTask<TestContext>
+{
+    public override void Run(TestContext context) => context.Journal.Add("AfterSkipped");
+}
+
+/// <summary>A build's own task base class between the task and <see cref="FrostingTask{T}"/>.</summary>
+public abstract class TestTaskBase : FrostingTask<TestContext>
+{
+    public override void Run(TestContext context) => context.Journal.Add(GetType().Name);
+}
+
+[TaskName("Derived")]
+public sealed class DerivedTask : TestTaskBase
+{
+}
+
+public abstract class OtherContextTaskBase : AsyncFrostingTask<OtherContext>
+{
+}
+
+[TaskName("DerivedOther")]
+public sealed class DerivedOtherContextTask : OtherContextTaskBase
+{
+}
+
+/// <summary>A named, described base class: its subclasses do not inherit the name nor the description (as in Cake.Frosting).</summary>
+[TaskName("NamedBase")]
+[TaskDescription("The base class's description.")]
+public abstract class NamedTaskBase : TestTaskBase
+{
+}
+
+public sealed class UnnamedSubclassTask : NamedTaskBase
+{
+}
+
+// The tasks below break registration, so they are internal: CakeHost.AddAssembly only finds public task classes.
+
+/// <summary>Implements IFrostingTask by hand, with exactly the members Cake.Frosting's interface requires.</summary>
+[TaskName("HandWritten")]
+internal sealed class HandWrittenTask : IFrostingTask
+{
+    public Task RunAsync(ICakeContext context) => Task.CompletedTask;
+
+    public bool ShouldRun(ICakeContext context) => true;
+
+    public void OnError(Exception exception, ICakeContext context)
+    {
+    }
+
+    public void Finally(ICakeContext context)
+    {
+    }
+}
+
+[TaskName("InvalidDependency")]
+[IsDependentOn(typeof(DateTime))]
+internal sealed class InvalidDependencyTask : FrostingTask
+{
+}
+
+[TaskName("InvalidDependee")]
+[IsDependeeOf(typeof(NotATask))]
+internal sealed class InvalidDependeeTask : FrostingTask
+{
+}
+
+[TaskName("NamedNotATask")]
+internal sealed class NotATask
+{
+}
