@@ -26,12 +26,20 @@ internal sealed class TestCluster : IAsyncDisposable
     public static Task<TestCluster> StartAsync(string profile = "minikube", string minor = "32") =>
         StartAsync(options => options with { Profile = profile, KubernetesMinor = minor });
 
-    /// <summary>Starts a cluster with options of the test's choosing (MinikubeHome is the test's own).</summary>
+    /// <summary>
+    /// Starts a cluster with options of the test's choosing (MinikubeHome is the test's own). A cluster with
+    /// <see cref="NodeRuntime.DockerDaemon"/> is skipped (failed in CI) where a dockerd cannot run.
+    /// </summary>
     public static async Task<TestCluster> StartAsync(Func<SimOptions, SimOptions> configure)
     {
         Requirements.RequireTool("kubectl", "the gcloud SDK's kubectl dispatcher, or any kubectl 1.27-1.33");
         var directory = new TempDirectory("clustersim");
         var options = configure(new SimOptions { MinikubeHome = directory.Combine("minikube-home") });
+        if (options.NodeRuntime == NodeRuntime.DockerDaemon)
+        {
+            Requirements.Require(SimulatedCluster.DockerDaemonProblem is null, SimulatedCluster.DockerDaemonProblem ?? "");
+        }
+
         try
         {
             return new TestCluster(directory, await SimulatedCluster.StartAsync(options));
@@ -73,6 +81,18 @@ internal sealed class TestCluster : IAsyncDisposable
         }
 
         return ProcessRunner.RunAsync(Path.Combine(Sim.BinDirectory, "minikube"), args, environment, directory.Path, TimeSpan.FromSeconds(120));
+    }
+
+    /// <summary>Runs the real docker CLI against the node's dockerd (the environment `minikube docker-env` prints).</summary>
+    public Task<ProcessResult> NodeDockerAsync(params string[] args)
+    {
+        var environment = Environment.ToDictionary();
+        foreach (var (name, value) in Sim.NodeDockerEnvironment)
+        {
+            environment[name] = value;
+        }
+
+        return ProcessRunner.RunAsync("docker", args, environment, directory.Path, TimeSpan.FromMinutes(2));
     }
 
     /// <summary>Writes a manifest into the test directory and returns its path.</summary>

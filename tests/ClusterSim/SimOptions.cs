@@ -21,6 +21,9 @@ public sealed record SimOptions
     /// <summary>The kube context (and cluster and user) of a <see cref="ClusterKind.Remote"/> cluster.</summary>
     public string ContextName { get; init; } = "shared-dev";
 
+    /// <summary>Where the node keeps images and containers: in this process (default), or a real dockerd (minikube docker-env works).</summary>
+    public NodeRuntime NodeRuntime { get; init; } = NodeRuntime.Simulated;
+
     /// <summary>The profile's container runtime: "docker" (default), "containerd" or "cri-o" (KubernetesConfig.ContainerRuntime).</summary>
     public string ContainerRuntime { get; init; } = "docker";
 
@@ -43,6 +46,19 @@ public enum ClusterKind
     /// loopback with the pods' image pull secrets.
     /// </summary>
     Remote,
+}
+
+/// <summary>Where the node's images and containers live.</summary>
+public enum NodeRuntime
+{
+    /// <summary>An in-process image store (fast; `minikube docker-env` cannot point a docker CLI at it).</summary>
+    Simulated,
+
+    /// <summary>
+    /// A real dockerd started for the cluster (vfs storage, no networking, needs root), on 127.0.0.1 over TCP with TLS
+    /// certificates in minikube's layout: `minikube docker-env` prints its environment, the kubelet runs its images.
+    /// </summary>
+    DockerDaemon,
 }
 
 /// <summary>The state of the profile's node, as `minikube status` reports it.</summary>

@@ -9,10 +9,10 @@ namespace ClusterSim;
 
 /// <summary>
 /// A simulated cluster: the Kubernetes API server on 127.0.0.1 (driven by the real kubectl), the controllers and
-/// kubelet behind it, the node's container runtime (in this process), and a `minikube` CLI wrapper that loads images
-/// into it with the real docker CLI.
+/// kubelet behind it, the node's container runtime (in this process, or a real dockerd the user's docker CLI reaches
+/// through `minikube docker-env`), and a `minikube` CLI wrapper that loads images into it with the real docker CLI.
 /// By default a minikube profile; <see cref="ClusterKind.Remote"/> makes a cluster that is not one, whose kubelet
-/// pulls from registries on this machine. Start one per test; dispose to stop it.
+/// pulls from registries on this machine. Start one per test; dispose to stop it (and its dockerd).
 /// </summary>
 public sealed class SimulatedCluster : IAsyncDisposable
 {
@@ -20,6 +20,8 @@ public sealed class SimulatedCluster : IAsyncDisposable
 
     private readonly ObjectStore store = new();
     private readonly INodeEngine docker;
+    private readonly NodeDaemon? daemon;
+    private readonly CertificatePaths? certificates;
     private readonly RegistryPuller? puller;
     private readonly ClusterActivity activity = new();
     private readonly ApiServer apiServer;
@@ -28,12 +30,15 @@ public sealed class SimulatedCluster : IAsyncDisposable
     private readonly MinikubeHome home;
     private readonly NodeIdentity node;
     private readonly SemaphoreSlim stateLock = new(1, 1);
+    private readonly int sshPort;
 
-    private SimulatedCluster(SimOptions options, MinikubeHome home, INodeEngine engine)
+    private SimulatedCluster(SimOptions options, MinikubeHome home, INodeEngine engine, NodeDaemon? daemon, CertificatePaths? certificates)
     {
         Options = options;
         this.home = home;
         docker = engine;
+        this.daemon = daemon;
+        this.certificates = certificates;
         var remote = options.Kind == ClusterKind.Remote;
         node = new NodeIdentity(
             remote ? $"{options.ContextName}-node-1" : options.Profile,
@@ -52,6 +57,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
             new GarbageCollector(store));
         BinDirectory = Path.Combine(home.Path, "bin");
         KubeconfigPath = Path.Combine(home.Path, "kubeconfig");
+        sshPort = 32768 + Random.Shared.Next(20000);
     }
 
     /// <summary>The IP a minikube node has on the docker driver's network.</summary>
@@ -77,27 +83,66 @@ public sealed class SimulatedCluster : IAsyncDisposable
     /// <summary>PATH (with <see cref="BinDirectory"/> first), KUBECONFIG, MINIKUBE_HOME and a private KUBECACHEDIR for client processes.</summary>
     public IReadOnlyDictionary<string, string> ClientEnvironment { get; private set; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// With <see cref="NodeRuntime.DockerDaemon"/>: DOCKER_HOST (tcp://127.0.0.1:PORT), DOCKER_TLS_VERIFY=1 and
+    /// DOCKER_CERT_PATH ($MINIKUBE_HOME/certs) for the node's dockerd, what `minikube docker-env` prints; else empty.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> NodeDockerEnvironment => daemon is null || certificates is null
+        ? new Dictionary<string, string>()
+        : new Dictionary<string, string>
+        {
+            ["DOCKER_TLS_VERIFY"] = "1",
+            ["DOCKER_HOST"] = daemon.TcpUrl,
+            ["DOCKER_CERT_PATH"] = certificates.CertDirectory,
+        };
+
     public string KubernetesVersion => $"v1.{Options.KubernetesMinor}.0";
 
     public ProfileState State { get; private set; } = ProfileState.Running;
+
+    /// <summary>Why <see cref="NodeRuntime.DockerDaemon"/> cannot run here (not root, no dockerd), or null: tests skip on it.</summary>
+    public static string? DockerDaemonProblem => NodeDaemon.Problem();
 
     public static async Task<SimulatedCluster> StartAsync(SimOptions options)
     {
         Validate(options);
         var home = new MinikubeHome(Path.GetFullPath(options.MinikubeHome));
         Directory.CreateDirectory(home.Path);
-        var cluster = new SimulatedCluster(options, home, new DockerEngine($"v1.{options.KubernetesMinor}.0", options.ContainerRuntime));
+        var version = $"v1.{options.KubernetesMinor}.0";
+        NodeDaemon? daemon = null;
+        CertificatePaths? certificates = null;
+        INodeEngine engine;
         try
         {
-            await cluster.StartCoreAsync();
+            if (options.NodeRuntime == NodeRuntime.DockerDaemon)
+            {
+                certificates = DockerCertificates.Ensure(home.Path, options.Profile, MinikubeNodeIp);
+                daemon = await NodeDaemon.StartAsync(certificates);
+                engine = await DaemonEngine.CreateAsync(daemon.Api, version);
+            }
+            else
+            {
+                engine = new DockerEngine(version, options.ContainerRuntime);
+            }
+
+            var cluster = new SimulatedCluster(options, home, engine, daemon, certificates);
+            try
+            {
+                await cluster.StartCoreAsync();
+            }
+            catch
+            {
+                await cluster.DisposeAsync();
+                throw;
+            }
+
+            return cluster;
         }
-        catch
+        catch when (daemon is not null)
         {
-            await cluster.DisposeAsync();
+            await daemon.DisposeAsync();
             throw;
         }
-
-        return cluster;
     }
 
     private static void Validate(SimOptions options)
@@ -115,6 +160,11 @@ public sealed class SimulatedCluster : IAsyncDisposable
         if (options.Nodes < 1)
         {
             throw new ArgumentException("Nodes must be at least 1", nameof(options));
+        }
+
+        if (options.NodeRuntime == NodeRuntime.DockerDaemon && (options.ContainerRuntime != "docker" || options.Kind != ClusterKind.Minikube))
+        {
+            throw new ArgumentException("NodeRuntime.DockerDaemon is a minikube profile's docker runtime: it needs ContainerRuntime \"docker\" and ClusterKind.Minikube", nameof(options));
         }
     }
 
@@ -235,11 +285,14 @@ public sealed class SimulatedCluster : IAsyncDisposable
         });
     }
 
+    /// <summary>What the minikube CLI learns from the node: its state, and where its dockerd and (pretend) SSH server listen.</summary>
     private JsonObject NodeState() => new()
     {
         ["host"] = State.ToString(),
         ["apiServer"] = State.ToString(),
         ["apiServerUrl"] = ServerUrl,
+        ["dockerHost"] = daemon?.TcpUrl,
+        ["sshPort"] = sshPort,
     };
 
     /// <summary>
@@ -343,6 +396,10 @@ public sealed class SimulatedCluster : IAsyncDisposable
         await nodeServer.DisposeAsync();
         puller?.Dispose();
         await docker.DisposeAsync();
+        if (daemon is not null)
+        {
+            await daemon.DisposeAsync();
+        }
 
         if (Options.Kind == ClusterKind.Minikube)
         {

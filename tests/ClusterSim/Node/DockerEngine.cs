@@ -4,7 +4,7 @@ using System.Text;
 namespace ClusterSim.Node;
 
 /// <summary>
-/// The node's container runtime kept in this process: images by
+/// The node's container runtime kept in this process (the default <see cref="NodeRuntime.Simulated"/>): images by
 /// ID, tags that point to them, and the containers the kubelet created from them. On the docker runtime, removing a
 /// tag follows `docker rmi` without --force: the last tag of an image that a container (running or exited) uses
 /// cannot be removed. On the containerd runtime (`crictl rmi`) nothing refuses a removal; the container keeps the

@@ -29,8 +29,9 @@ internal sealed record ContainerRequest(string PodUid, string PodName, string Na
 
 /// <summary>
 /// The container runtime inside the node, as the kubelet and the minikube CLI use it: images by ID and tag, and the
-/// containers the kubelet created from them. <see cref="DockerEngine"/> keeps everything in this process.
-/// Every reference is normalised the docker way ("app" is docker.io/library/app:latest).
+/// containers the kubelet created from them. Two implementations: <see cref="DockerEngine"/> keeps everything in
+/// this process (the default), <see cref="DaemonEngine"/> is a real dockerd the user's docker CLI can reach
+/// (minikube docker-env). Every reference is normalised the docker way ("app" is docker.io/library/app:latest).
 /// </summary>
 internal interface INodeEngine : IAsyncDisposable
 {
