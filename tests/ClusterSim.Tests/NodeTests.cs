@@ -1,6 +1,7 @@
 using System.Formats.Tar;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json.Nodes;
 using ClusterSim.Api;
 using ClusterSim.Node;
 using Xunit;
@@ -36,24 +37,79 @@ public sealed class NodeTests
     public async Task Docker_rmi_refuses_the_last_tag_of_an_image_a_container_uses()
     {
         var docker = new DockerEngine("v1.32.0");
-        var (images, bytes) = await ImageArchive.ReadAsync(Archive("app:v1", "one"), CancellationToken.None);
-        Assert.True(bytes > 1024);
-        docker.Load(images, new Dictionary<string, long>());
-        var id = docker.Inspect("docker.io/library/app:v1")!.Id;
-        Assert.Equal(images[0].Id, id);
+        var loaded = await docker.LoadAsync(Archive("app:v1", "one"), null, CancellationToken.None);
+        Assert.True(loaded.Bytes > 1024);
+        Assert.Equal(["Loaded image: app:v1"], loaded.Loaded);
+        var image = docker.Inspect("docker.io/library/app:v1")!;
 
-        docker.CreateContainer("pod-1", id);
+        docker.CreateContainer(new ContainerRequest("pod-1", "pod", "default", "app", 0), image);
         Assert.Equal(RemoveOutcome.Conflict, docker.Remove("app:v1", out var message));
         Assert.Contains("unable to remove repository reference \"app:v1\" (must force)", message);
 
-        docker.Load((await ImageArchive.ReadAsync(Archive("app:other", "one"), CancellationToken.None)).Images, new Dictionary<string, long>());
+        await docker.LoadAsync(Archive("app:other", "one"), null, CancellationToken.None);
         Assert.Equal(RemoveOutcome.Untagged, docker.Remove("app:v1", out _));
 
         docker.RemoveContainers("pod-1");
         Assert.Equal(RemoveOutcome.Deleted, docker.Remove("app:other", out _));
-        Assert.Null(docker.Inspect(id));
+        Assert.Null(docker.Inspect(image.Id));
         Assert.Equal(RemoveOutcome.NoSuchImage, docker.Remove("app:v1", out _));
     }
+
+    [Fact]
+    public async Task On_containerd_a_tag_in_use_can_be_removed_and_replaced()
+    {
+        var containerd = new DockerEngine("v1.32.0", "containerd");
+        await containerd.LoadAsync(Archive("app:v1", "one"), null, CancellationToken.None);
+        var first = containerd.Inspect("app:v1")!;
+        containerd.CreateContainer(new ContainerRequest("pod-1", "pod", "default", "app", 0), first);
+
+        Assert.Equal(RemoveOutcome.Deleted, containerd.Remove("app:v1", out _));
+        await containerd.LoadAsync(Archive("app:v1", "two"), null, CancellationToken.None);
+        Assert.NotEqual(first.Id, containerd.Inspect("app:v1")!.Id);
+    }
+
+    [Fact]
+    public void A_pulled_image_is_found_by_tag_and_by_repo_digest()
+    {
+        var docker = new DockerEngine("v1.32.0");
+        var image = new NodeImage("sha256:" + new string('c', 64), 10, new Dictionary<string, string>(), DateTimeOffset.UnixEpoch, ["127.0.0.1:5000/team/app@sha256:" + new string('d', 64)]);
+        docker.AddPulled(image, "127.0.0.1:5000/team/app:1");
+
+        Assert.Equal(image.Id, docker.Inspect("127.0.0.1:5000/team/app:1")!.Id);
+        Assert.Equal(image.Id, docker.Inspect("127.0.0.1:5000/team/app@sha256:" + new string('d', 64))!.Id);
+        Assert.Null(docker.Inspect("127.0.0.1:5000/team/app@sha256:" + new string('e', 64)));
+    }
+
+    [Fact]
+    public void Pull_secrets_yield_credentials_from_auth_or_username_and_password()
+    {
+        static JsonObject Secret(string type, string key, string config) => new()
+        {
+            ["type"] = type,
+            ["data"] = new JsonObject { [key] = Convert.ToBase64String(Encoding.UTF8.GetBytes(config)) },
+        };
+
+        var auth = Convert.ToBase64String(Encoding.UTF8.GetBytes("team:s3cret:with-colon"));
+        var json = PullSecrets.Read(Secret("kubernetes.io/dockerconfigjson", ".dockerconfigjson",
+            "{\"auths\":{\"127.0.0.1:5000\":{\"auth\":\"" + auth + "\"},\"http://localhost:6000/v2/\":{\"username\":\"u\",\"password\":\"p\"}}}"));
+        Assert.Equal([new RegistryCredential("127.0.0.1:5000", "team", "s3cret:with-colon"), new RegistryCredential("http://localhost:6000/v2/", "u", "p")], json);
+        Assert.True(PullSecrets.Matches("http://localhost:6000/v2/", "localhost:6000"));
+        Assert.False(PullSecrets.Matches("127.0.0.1:5000", "127.0.0.1:5001"));
+        Assert.True(PullSecrets.Matches("https://index.docker.io/v1/", "docker.io"));
+
+        var legacy = PullSecrets.Read(Secret("kubernetes.io/dockercfg", ".dockercfg", "{\"127.0.0.1:5000\":{\"auth\":\"" + auth + "\"}}"));
+        Assert.Equal("team", Assert.Single(legacy).Username);
+        Assert.Empty(PullSecrets.Read(Secret("Opaque", ".dockerconfigjson", "{}")));
+    }
+
+    [Theory]
+    [InlineData(0, "0s")]
+    [InlineData(312, "312ms")]
+    [InlineData(1594, "1.594s")]
+    [InlineData(5000, "5s")]
+    [InlineData(62500, "1m2.5s")]
+    public void Pull_durations_print_like_go(int milliseconds, string printed) =>
+        Assert.Equal(printed, Durations.GoMilliseconds(TimeSpan.FromMilliseconds(milliseconds)));
 
     [Theory]
     [InlineData("app=bot", true)]

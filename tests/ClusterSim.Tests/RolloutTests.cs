@@ -149,4 +149,29 @@ public sealed class RolloutTests
         Assert.Contains($"Failed to pull image \"{images.Repository}:latest\"", pulls);
         Assert.Contains("Error: ImagePullBackOff", pulls);
     }
+
+    [SkippableFact]
+    public async Task An_image_that_never_starts_keeps_its_pod_in_container_creating()
+    {
+        await using var images = TestImages.Create("stuck");
+        await using var cluster = await TestCluster.StartAsync();
+        await images.BuildAsync("v1", "stuck", start: "never");
+        Assert.Equal(0, (await cluster.MinikubeAsync("image", "load", "--daemon", $"{images.Repository}:v1")).ExitCode);
+        await cluster.ApplyDeploymentAsync("stuck", $"{images.Repository}:v1");
+
+        var status = await cluster.KubectlAsync("rollout", "status", "deployment/stuck", "--timeout=3s", "--request-timeout=5s");
+        Assert.Equal(1, status.ExitCode);
+        Assert.Contains("error: timed out waiting for the condition", status.StandardError);
+
+        var pod = cluster.LivePods("stuck").Single();
+        var name = pod["metadata"]!["name"]!.GetValue<string>();
+        Assert.Equal("ContainerCreating", TestCluster.ContainerField(pod, "state", "waiting", "reason"));
+        Assert.Equal("Pending", pod["status"]!["phase"]!.GetValue<string>());
+        Assert.Matches(@"stuck-\w+-\w+\s+0/1\s+ContainerCreating\s+0\s+", await cluster.KubectlOkAsync("get", "pods"));
+        var events = cluster.Sim.GetEvents("default").Where(e => e["involvedObject"]!["name"]!.GetValue<string>() == name).Select(e => e["reason"]!.GetValue<string>()).ToList();
+        Assert.Contains("Pulled", events);
+        Assert.DoesNotContain("Created", events);
+        var logs = await cluster.KubectlAsync("logs", name);
+        Assert.Contains($"container \"stuck\" in pod \"{name}\" is waiting to start: ContainerCreating", logs.StandardError);
+    }
 }

@@ -23,17 +23,32 @@ internal sealed class TestCluster : IAsyncDisposable
     public string Directory => directory.Path;
 
     /// <summary>Starts a cluster; the test is skipped (failed in CI) without kubectl.</summary>
-    public static async Task<TestCluster> StartAsync(string profile = "minikube", string minor = "32")
+    public static Task<TestCluster> StartAsync(string profile = "minikube", string minor = "32") =>
+        StartAsync(options => options with { Profile = profile, KubernetesMinor = minor });
+
+    /// <summary>
+    /// Starts a cluster with options of the test's choosing (MinikubeHome is the test's own). A cluster with
+    /// <see cref="NodeRuntime.DockerDaemon"/> is skipped (failed in CI) where a dockerd cannot run.
+    /// </summary>
+    public static async Task<TestCluster> StartAsync(Func<SimOptions, SimOptions> configure)
     {
         Requirements.RequireTool("kubectl", "the gcloud SDK's kubectl dispatcher, or any kubectl 1.27-1.33");
         var directory = new TempDirectory("clustersim");
-        var sim = await SimulatedCluster.StartAsync(new SimOptions
+        var options = configure(new SimOptions { MinikubeHome = directory.Combine("minikube-home") });
+        if (options.NodeRuntime == NodeRuntime.DockerDaemon)
         {
-            MinikubeHome = directory.Combine("minikube-home"),
-            Profile = profile,
-            KubernetesMinor = minor,
-        });
-        return new TestCluster(directory, sim);
+            Requirements.Require(SimulatedCluster.DockerDaemonProblem is null, SimulatedCluster.DockerDaemonProblem ?? "");
+        }
+
+        try
+        {
+            return new TestCluster(directory, await SimulatedCluster.StartAsync(options));
+        }
+        catch
+        {
+            directory.Dispose();
+            throw;
+        }
     }
 
     public IReadOnlyDictionary<string, string?> Environment => Sim.ClientEnvironment.ToDictionary(p => p.Key, p => (string?)p.Value);
@@ -54,8 +69,31 @@ internal sealed class TestCluster : IAsyncDisposable
     public async Task<JsonObject> KubectlJsonAsync(params string[] args) =>
         JsonNode.Parse(await KubectlOkAsync([.. args, "-o", "json"])) as JsonObject ?? throw new InvalidOperationException("not a JSON object");
 
-    public Task<ProcessResult> MinikubeAsync(params string[] args) =>
-        ProcessRunner.RunAsync(Path.Combine(Sim.BinDirectory, "minikube"), args, Environment, directory.Path, TimeSpan.FromSeconds(120));
+    public Task<ProcessResult> MinikubeAsync(params string[] args) => MinikubeAsync(new Dictionary<string, string?>(), args);
+
+    /// <summary>Runs the minikube wrapper with extra environment entries (null removes a variable).</summary>
+    public Task<ProcessResult> MinikubeAsync(IReadOnlyDictionary<string, string?> extra, params string[] args)
+    {
+        var environment = Environment.ToDictionary();
+        foreach (var (name, value) in extra)
+        {
+            environment[name] = value;
+        }
+
+        return ProcessRunner.RunAsync(Path.Combine(Sim.BinDirectory, "minikube"), args, environment, directory.Path, TimeSpan.FromSeconds(120));
+    }
+
+    /// <summary>Runs the real docker CLI against the node's dockerd (the environment `minikube docker-env` prints).</summary>
+    public Task<ProcessResult> NodeDockerAsync(params string[] args)
+    {
+        var environment = Environment.ToDictionary();
+        foreach (var (name, value) in Sim.NodeDockerEnvironment)
+        {
+            environment[name] = value;
+        }
+
+        return ProcessRunner.RunAsync("docker", args, environment, directory.Path, TimeSpan.FromMinutes(2));
+    }
 
     /// <summary>Writes a manifest into the test directory and returns its path.</summary>
     public string Manifest(string name, string yaml) => directory.WriteFile(name, yaml);

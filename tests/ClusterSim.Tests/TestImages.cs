@@ -24,10 +24,10 @@ internal sealed class TestImages : IAsyncDisposable
     }
 
     /// <summary>
-    /// Builds REPOSITORY:tag whose content differs by <paramref name="content"/>; <paramref name="exitCode"/> and
-    /// <paramref name="log"/> become the io.clustersim labels. Returns the image ID (sha256:...).
+    /// Builds REPOSITORY:tag whose content differs by <paramref name="content"/>; <paramref name="exitCode"/>,
+    /// <paramref name="log"/> and <paramref name="start"/> become the io.clustersim labels. Returns the image ID (sha256:...).
     /// </summary>
-    public async Task<string> BuildAsync(string tag, string content, int? exitCode = null, string? log = null)
+    public async Task<string> BuildAsync(string tag, string content, int? exitCode = null, string? log = null, string? start = null)
     {
         var reference = $"{Repository}:{tag}";
         var dir = context.Combine(tag + "-" + Guid.NewGuid().ToString("N")[..6]);
@@ -37,6 +37,11 @@ internal sealed class TestImages : IAsyncDisposable
         if (exitCode is not null)
         {
             labels.Add($"LABEL io.clustersim.exit-code=\"{exitCode}\"");
+        }
+
+        if (start is not null)
+        {
+            labels.Add($"LABEL io.clustersim.start=\"{start}\"");
         }
 
         if (log is not null)

@@ -74,4 +74,23 @@ internal static class Durations
 
         return $"{seconds / 3600}h{seconds % 3600 / 60}m{seconds % 60}s";
     }
+
+    /// <summary>Go's time.Duration.String of a duration truncated to milliseconds, as the kubelet's Pulled event prints it: "312ms", "1.594s", "1m2.5s".</summary>
+    public static string GoMilliseconds(TimeSpan d)
+    {
+        var millis = (long)d.TotalMilliseconds;
+        if (millis <= 0)
+        {
+            return "0s";
+        }
+
+        if (millis < 1000)
+        {
+            return $"{millis}ms";
+        }
+
+        var seconds = (millis % 60_000 / 1000.0).ToString("0.###", System.Globalization.CultureInfo.InvariantCulture);
+        var minutes = millis / 60_000;
+        return minutes == 0 ? $"{seconds}s" : minutes < 60 ? $"{minutes}m{seconds}s" : $"{minutes / 60}h{minutes % 60}m{seconds}s";
+    }
 }

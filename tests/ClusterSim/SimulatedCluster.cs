@@ -8,29 +8,47 @@ using ClusterSim.Store;
 namespace ClusterSim;
 
 /// <summary>
-/// A simulated minikube profile: the Kubernetes API server on 127.0.0.1 (driven by the real kubectl), the
-/// controllers and kubelet behind it, the node's Docker image store, and a `minikube` CLI wrapper that loads
-/// images into that store with the real docker CLI. Start one per test; dispose to stop it.
+/// A simulated cluster: the Kubernetes API server on 127.0.0.1 (driven by the real kubectl), the controllers and
+/// kubelet behind it, the node's container runtime (in this process, or a real dockerd the user's docker CLI reaches
+/// through `minikube docker-env`), and a `minikube` CLI wrapper that loads images into it with the real docker CLI.
+/// By default a minikube profile; <see cref="ClusterKind.Remote"/> makes a cluster that is not one, whose kubelet
+/// pulls from registries on this machine. Start one per test; dispose to stop it (and its dockerd).
 /// </summary>
 public sealed class SimulatedCluster : IAsyncDisposable
 {
+    private const string RemoteNodeIp = "10.0.0.12";
+
     private readonly ObjectStore store = new();
-    private readonly DockerEngine docker;
+    private readonly INodeEngine docker;
+    private readonly NodeDaemon? daemon;
+    private readonly CertificatePaths? certificates;
+    private readonly RegistryPuller? puller;
     private readonly ClusterActivity activity = new();
     private readonly ApiServer apiServer;
     private readonly NodeServer nodeServer;
     private readonly ControllerLoop controllers;
     private readonly MinikubeHome home;
+    private readonly NodeIdentity node;
     private readonly SemaphoreSlim stateLock = new(1, 1);
+    private readonly int sshPort;
 
-    private SimulatedCluster(SimOptions options)
+    private SimulatedCluster(SimOptions options, MinikubeHome home, INodeEngine engine, NodeDaemon? daemon, CertificatePaths? certificates)
     {
         Options = options;
-        home = new MinikubeHome(Path.GetFullPath(options.MinikubeHome));
-        docker = new DockerEngine(KubernetesVersion);
+        this.home = home;
+        docker = engine;
+        this.daemon = daemon;
+        this.certificates = certificates;
+        var remote = options.Kind == ClusterKind.Remote;
+        node = new NodeIdentity(
+            remote ? $"{options.ContextName}-node-1" : options.Profile,
+            remote ? RemoteNodeIp : MinikubeNodeIp,
+            options.ContainerRuntime,
+            int.Parse(options.KubernetesMinor, System.Globalization.CultureInfo.InvariantCulture));
+        puller = remote ? new RegistryPuller() : null;
         var events = new EventRecorder(store);
-        var kubelet = new Kubelet(store, docker, events, activity, options.Profile, options.PodStartDelay);
-        apiServer = new ApiServer(store, new ResourceHandler(store, kubelet), new Discovery(options.KubernetesMinor, $"{Kubelet.NodeIp}:8443"));
+        var kubelet = new Kubelet(store, docker, puller, events, activity, node, options.PodStartDelay);
+        apiServer = new ApiServer(store, new ResourceHandler(store, kubelet), new Discovery(options.KubernetesMinor, remote ? $"{RemoteNodeIp}:6443" : $"{MinikubeNodeIp}:8443"));
         nodeServer = new NodeServer(docker, NodeState);
         controllers = new ControllerLoop(store, docker,
             new DeploymentController(store, events, activity),
@@ -39,14 +57,24 @@ public sealed class SimulatedCluster : IAsyncDisposable
             new GarbageCollector(store));
         BinDirectory = Path.Combine(home.Path, "bin");
         KubeconfigPath = Path.Combine(home.Path, "kubeconfig");
+        sshPort = 32768 + Random.Shared.Next(20000);
     }
 
+    /// <summary>The IP a minikube node has on the docker driver's network.</summary>
+    public const string MinikubeNodeIp = "192.168.49.2";
+
     public SimOptions Options { get; }
+
+    /// <summary>The kube context (and cluster and user) the kubeconfig names: the profile, or the remote cluster's context.</summary>
+    public string ContextName => Options.Kind == ClusterKind.Remote ? Options.ContextName : Options.Profile;
+
+    /// <summary>The node's name: the profile for minikube, "&lt;context&gt;-node-1" for a remote cluster.</summary>
+    public string NodeName => node.Name;
 
     /// <summary>http://127.0.0.1:PORT, the API server (the port stays the same across stop and start).</summary>
     public string ServerUrl => $"http://127.0.0.1:{apiServer.Port}";
 
-    /// <summary>A kubeconfig whose cluster, context and user are named after the profile (the current context).</summary>
+    /// <summary>A kubeconfig whose cluster, context and user are named after <see cref="ContextName"/> (the current context).</summary>
     public string KubeconfigPath { get; }
 
     /// <summary>Holds the `minikube` wrapper script.</summary>
@@ -55,30 +83,112 @@ public sealed class SimulatedCluster : IAsyncDisposable
     /// <summary>PATH (with <see cref="BinDirectory"/> first), KUBECONFIG, MINIKUBE_HOME and a private KUBECACHEDIR for client processes.</summary>
     public IReadOnlyDictionary<string, string> ClientEnvironment { get; private set; } = new Dictionary<string, string>();
 
+    /// <summary>
+    /// With <see cref="NodeRuntime.DockerDaemon"/>: DOCKER_HOST (tcp://127.0.0.1:PORT), DOCKER_TLS_VERIFY=1 and
+    /// DOCKER_CERT_PATH ($MINIKUBE_HOME/certs) for the node's dockerd, what `minikube docker-env` prints; else empty.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> NodeDockerEnvironment => daemon is null || certificates is null
+        ? new Dictionary<string, string>()
+        : new Dictionary<string, string>
+        {
+            ["DOCKER_TLS_VERIFY"] = "1",
+            ["DOCKER_HOST"] = daemon.TcpUrl,
+            ["DOCKER_CERT_PATH"] = certificates.CertDirectory,
+        };
+
     public string KubernetesVersion => $"v1.{Options.KubernetesMinor}.0";
 
     public ProfileState State { get; private set; } = ProfileState.Running;
 
+    /// <summary>Why <see cref="NodeRuntime.DockerDaemon"/> cannot run here (not root, no dockerd), or null: tests skip on it.</summary>
+    public static string? DockerDaemonProblem => NodeDaemon.Problem();
+
     public static async Task<SimulatedCluster> StartAsync(SimOptions options)
     {
-        var cluster = new SimulatedCluster(options);
-        await cluster.StartCoreAsync();
-        return cluster;
+        Validate(options);
+        var home = new MinikubeHome(Path.GetFullPath(options.MinikubeHome));
+        Directory.CreateDirectory(home.Path);
+        var version = $"v1.{options.KubernetesMinor}.0";
+        NodeDaemon? daemon = null;
+        CertificatePaths? certificates = null;
+        INodeEngine engine;
+        try
+        {
+            if (options.NodeRuntime == NodeRuntime.DockerDaemon)
+            {
+                certificates = DockerCertificates.Ensure(home.Path, options.Profile, MinikubeNodeIp);
+                daemon = await NodeDaemon.StartAsync(certificates);
+                engine = await DaemonEngine.CreateAsync(daemon.Api, version);
+            }
+            else
+            {
+                engine = new DockerEngine(version, options.ContainerRuntime);
+            }
+
+            var cluster = new SimulatedCluster(options, home, engine, daemon, certificates);
+            try
+            {
+                await cluster.StartCoreAsync();
+            }
+            catch
+            {
+                await cluster.DisposeAsync();
+                throw;
+            }
+
+            return cluster;
+        }
+        catch when (daemon is not null)
+        {
+            await daemon.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static void Validate(SimOptions options)
+    {
+        if (options.ContainerRuntime is not ("docker" or "containerd" or "cri-o"))
+        {
+            throw new ArgumentException($"ContainerRuntime must be docker, containerd or cri-o, not {options.ContainerRuntime}", nameof(options));
+        }
+
+        if (options.Driver is not ("docker" or "none"))
+        {
+            throw new ArgumentException($"Driver must be docker or none, not {options.Driver}", nameof(options));
+        }
+
+        if (options.Nodes < 1)
+        {
+            throw new ArgumentException("Nodes must be at least 1", nameof(options));
+        }
+
+        if (options.NodeRuntime == NodeRuntime.DockerDaemon && (options.ContainerRuntime != "docker" || options.Kind != ClusterKind.Minikube))
+        {
+            throw new ArgumentException("NodeRuntime.DockerDaemon is a minikube profile's docker runtime: it needs ContainerRuntime \"docker\" and ClusterKind.Minikube", nameof(options));
+        }
     }
 
     private async Task StartCoreAsync()
     {
-        Directory.CreateDirectory(home.ProfileDirectory(Options.Profile));
         Directory.CreateDirectory(BinDirectory);
         SeedObjects();
         await apiServer.StartAsync(0);
         await nodeServer.StartAsync();
         controllers.Start();
 
-        await File.WriteAllTextAsync(home.ConfigFile(Options.Profile),
-            MinikubeHome.NewConfig(Options.Profile, KubernetesVersion).ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
-        await File.WriteAllTextAsync(home.NodeFile(Options.Profile), Json.Serialize(new JsonObject { ["nodeUrl"] = nodeServer.Url }));
-        await File.WriteAllTextAsync(KubeconfigPath, Minikube.Kubeconfig.Render(Options.Profile, ServerUrl, MinikubeCli.Version, DateTimeOffset.UtcNow));
+        if (Options.Kind == ClusterKind.Minikube)
+        {
+            Directory.CreateDirectory(home.ProfileDirectory(Options.Profile));
+            var config = MinikubeHome.NewConfig(Options.Profile, KubernetesVersion, Options.ContainerRuntime, Options.Driver, Options.Nodes);
+            await File.WriteAllTextAsync(home.ConfigFile(Options.Profile), config.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+            await File.WriteAllTextAsync(home.NodeFile(Options.Profile), Json.Serialize(new JsonObject { ["nodeUrl"] = nodeServer.Url }));
+            await File.WriteAllTextAsync(KubeconfigPath, Minikube.Kubeconfig.Render(Options.Profile, ServerUrl, MinikubeCli.Version, DateTimeOffset.UtcNow));
+        }
+        else
+        {
+            await File.WriteAllTextAsync(KubeconfigPath, Minikube.Kubeconfig.RenderRemote(Options.ContextName, ServerUrl));
+        }
+
         WriteWrapper();
 
         var cacheDirectory = Path.Combine(home.Path, "kube-cache");
@@ -117,30 +227,36 @@ public sealed class SimulatedCluster : IAsyncDisposable
             var namespaceObject = new JsonObject { ["metadata"] = new JsonObject { ["name"] = ns } };
             Defaults.Apply(ResourceTypes.Namespaces, namespaceObject);
             store.Create(ResourceTypes.Namespaces, namespaceObject);
+            store.Create(ResourceTypes.ServiceAccounts, new JsonObject { ["metadata"] = new JsonObject { ["name"] = "default", ["namespace"] = ns } });
+        }
+
+        var labels = new JsonObject
+        {
+            ["kubernetes.io/hostname"] = node.Name,
+            ["kubernetes.io/os"] = "linux",
+            ["kubernetes.io/arch"] = "amd64",
+        };
+        if (Options.Kind == ClusterKind.Minikube)
+        {
+            labels["minikube.k8s.io/name"] = Options.Profile;
+            labels["minikube.k8s.io/primary"] = "true";
+            labels["minikube.k8s.io/version"] = MinikubeCli.Version;
+            labels["node-role.kubernetes.io/control-plane"] = "";
         }
 
         store.Create(ResourceTypes.Nodes, new JsonObject
         {
             ["metadata"] = new JsonObject
             {
-                ["name"] = Options.Profile,
-                ["labels"] = new JsonObject
-                {
-                    ["kubernetes.io/hostname"] = Options.Profile,
-                    ["kubernetes.io/os"] = "linux",
-                    ["kubernetes.io/arch"] = "amd64",
-                    ["minikube.k8s.io/name"] = Options.Profile,
-                    ["minikube.k8s.io/primary"] = "true",
-                    ["minikube.k8s.io/version"] = MinikubeCli.Version,
-                    ["node-role.kubernetes.io/control-plane"] = "",
-                },
+                ["name"] = node.Name,
+                ["labels"] = labels,
             },
             ["spec"] = new JsonObject { ["podCIDR"] = "10.244.0.0/24" },
             ["status"] = new JsonObject
             {
                 ["addresses"] = new JsonArray(
-                    new JsonObject { ["type"] = "InternalIP", ["address"] = Kubelet.NodeIp },
-                    new JsonObject { ["type"] = "Hostname", ["address"] = Options.Profile }),
+                    new JsonObject { ["type"] = "InternalIP", ["address"] = node.Ip },
+                    new JsonObject { ["type"] = "Hostname", ["address"] = node.Name }),
                 ["conditions"] = new JsonArray(new JsonObject
                 {
                     ["type"] = "Ready",
@@ -154,7 +270,12 @@ public sealed class SimulatedCluster : IAsyncDisposable
                 {
                     ["kubeletVersion"] = KubernetesVersion,
                     ["kubeProxyVersion"] = KubernetesVersion,
-                    ["containerRuntimeVersion"] = "docker://28.4.0",
+                    ["containerRuntimeVersion"] = Options.ContainerRuntime switch
+                    {
+                        "containerd" => "containerd://1.7.27",
+                        "cri-o" => "cri-o://1.29.1",
+                        _ => "docker://28.4.0",
+                    },
                     ["osImage"] = "Ubuntu 22.04.5 LTS",
                     ["kernelVersion"] = Environment.OSVersion.Version.ToString(),
                     ["operatingSystem"] = "linux",
@@ -164,11 +285,14 @@ public sealed class SimulatedCluster : IAsyncDisposable
         });
     }
 
+    /// <summary>What the minikube CLI learns from the node: its state, and where its dockerd and (pretend) SSH server listen.</summary>
     private JsonObject NodeState() => new()
     {
         ["host"] = State.ToString(),
         ["apiServer"] = State.ToString(),
         ["apiServerUrl"] = ServerUrl,
+        ["dockerHost"] = daemon?.TcpUrl,
+        ["sshPort"] = sshPort,
     };
 
     /// <summary>
@@ -210,7 +334,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
     // ---- the node ----
 
     /// <summary>The node's tags (fully qualified, e.g. docker.io/library/app:latest) and the image ID (sha256:...) each points to.</summary>
-    public IReadOnlyDictionary<string, string> NodeImages => docker.Tags;
+    public IReadOnlyDictionary<string, string> NodeImages => docker.Tags();
 
     /// <summary>The image ID a reference resolves to on the node ("app" means docker.io/library/app:latest), or null.</summary>
     public string? NodeImageId(string reference) => docker.Inspect(reference)?.Id;
@@ -270,6 +394,16 @@ public sealed class SimulatedCluster : IAsyncDisposable
         await controllers.DisposeAsync();
         await apiServer.DisposeAsync();
         await nodeServer.DisposeAsync();
-        File.Delete(home.NodeFile(Options.Profile));
+        puller?.Dispose();
+        await docker.DisposeAsync();
+        if (daemon is not null)
+        {
+            await daemon.DisposeAsync();
+        }
+
+        if (Options.Kind == ClusterKind.Minikube)
+        {
+            File.Delete(home.NodeFile(Options.Profile));
+        }
     }
 }

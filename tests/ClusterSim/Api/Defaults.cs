@@ -22,12 +22,32 @@ internal static class Defaults
         {
             Pod(obj);
         }
+        else if (type == ResourceTypes.Secrets)
+        {
+            Secret(obj);
+        }
         else if (type == ResourceTypes.Namespaces)
         {
             var name = Meta.Name(obj);
             Meta.Of(obj).Child("labels")["kubernetes.io/metadata.name"] = name;
             obj.Child("spec")["finalizers"] ??= new JsonArray("kubernetes");
             obj.Child("status")["phase"] ??= "Active";
+        }
+    }
+
+    /// <summary>type defaults to Opaque; stringData is write-only: merged into data (base64) and dropped, as the server does.</summary>
+    private static void Secret(JsonObject secret)
+    {
+        secret["type"] ??= "Opaque";
+        if (secret["stringData"] is JsonObject stringData)
+        {
+            var data = secret.Child("data");
+            foreach (var (key, value) in stringData)
+            {
+                data[key] = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(value?.GetValue<string>() ?? ""));
+            }
+
+            secret.Remove("stringData");
         }
     }
 

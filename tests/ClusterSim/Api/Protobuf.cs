@@ -7,7 +7,8 @@ namespace ClusterSim.Api;
 /// Decodes the protobuf request bodies kubectl's typed clients send (`kubectl create namespace`,
 /// `kubectl create deployment`: Content-Type application/vnd.kubernetes.protobuf, and client-go does not fall back
 /// to JSON) into the JSON the rest of the server works with. Field numbers come from the generated.proto files of
-/// k8s.io/api; only the messages and fields of Namespace, Deployment and Pod that such commands fill are known, and
+/// k8s.io/api; only the messages and fields of Namespace, Deployment, Pod, Secret (`kubectl create secret`) and
+/// ServiceAccount that such commands fill are known (secret data bytes become base64, as in JSON), and
 /// a body using anything else is refused with 415 naming the field. As when the real server decodes into Go
 /// structs, zero scalars of non-pointer fields mean "absent".
 /// </summary>
@@ -22,6 +23,7 @@ internal static class Protobuf
         Bool,
         Message,
         StringMap,
+        BytesMap,
         QuantityMap,
         IntOrString,
         Time,
@@ -96,6 +98,20 @@ internal static class Protobuf
             [6] = S("subPathExpr"), [7] = new("recursiveReadOnly", Kind.String, Pointer: true),
         },
         ["LocalObjectReference"] = new() { [1] = S("name") },
+        ["Secret"] = new()
+        {
+            [1] = M("metadata", "ObjectMeta"), [2] = new("data", Kind.BytesMap), [3] = S("type"), [4] = new("stringData", Kind.StringMap),
+            [5] = B("immutable", pointer: true),
+        },
+        ["ServiceAccount"] = new()
+        {
+            [1] = M("metadata", "ObjectMeta"), [2] = M("secrets", "ObjectReference", repeated: true),
+            [3] = M("imagePullSecrets", "LocalObjectReference", repeated: true), [4] = B("automountServiceAccountToken", pointer: true),
+        },
+        ["ObjectReference"] = new()
+        {
+            [1] = S("kind"), [2] = S("namespace"), [3] = S("name"), [4] = S("uid"), [5] = S("apiVersion"), [6] = S("resourceVersion"), [7] = S("fieldPath"),
+        },
         ["Empty"] = new(),
         ["Ignored"] = new(),
     };
@@ -186,7 +202,7 @@ internal static class Protobuf
 
                 list.Add(value);
             }
-            else if (field.Kind is Kind.StringMap or Kind.QuantityMap)
+            else if (field.Kind is Kind.StringMap or Kind.BytesMap or Kind.QuantityMap)
             {
                 var map = result[field.Name] as JsonObject ?? new JsonObject();
                 result[field.Name] = map;
@@ -306,6 +322,10 @@ internal static class Protobuf
                     else if (n == 2 && field.Kind == Kind.StringMap)
                     {
                         value = entry.String();
+                    }
+                    else if (n == 2 && field.Kind == Kind.BytesMap)
+                    {
+                        value = Convert.ToBase64String(entry.Bytes());
                     }
                     else if (n == 2)
                     {

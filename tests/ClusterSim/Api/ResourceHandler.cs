@@ -240,6 +240,7 @@ internal sealed class ResourceHandler(ObjectStore store, IContainerLogs logs)
         if (type == ResourceTypes.Pods)
         {
             body["status"] = new JsonObject { ["phase"] = "Pending", ["qosClass"] = "BestEffort" };
+            Admission.Pod(store, body);
         }
 
         Validation.Validate(type, body, null);

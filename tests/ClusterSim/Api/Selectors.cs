@@ -143,6 +143,7 @@ internal sealed class FieldSelector
         ["replicasets"] = ["status.replicas"],
         ["namespaces"] = ["status.phase"],
         ["nodes"] = ["spec.unschedulable"],
+        ["secrets"] = ["type"],
     };
 
     private readonly List<(string Field, string Value, bool Negate)> terms = [];

@@ -103,11 +103,25 @@ internal static class Tables
                  new("Kernel-Version", "string", 1), new("Container-Runtime", "string", 1)],
                 node =>
                 [
-                    Meta.Name(node), "Ready", "control-plane", Age(node), node.Str("status", "nodeInfo", "kubeletVersion"),
+                    Meta.Name(node), "Ready", Roles(node), Age(node), node.Str("status", "nodeInfo", "kubeletVersion"),
                     node.Arr("status", "addresses").Objects().FirstOrDefault(a => a.Str("type") == "InternalIP")?.Str("address") ?? "<none>",
                     "<none>", node.Str("status", "nodeInfo", "osImage"), node.Str("status", "nodeInfo", "kernelVersion"),
                     node.Str("status", "nodeInfo", "containerRuntimeVersion"),
                 ]);
+        }
+
+        if (type == ResourceTypes.Secrets)
+        {
+            return (
+                [name, new("Type", "string"), new("Data", "string"), new("Age", "string")],
+                secret => [Meta.Name(secret), secret.Str("type") ?? "", (secret.Obj("data")?.Count ?? 0).ToString(), Age(secret)]);
+        }
+
+        if (type == ResourceTypes.ServiceAccounts)
+        {
+            return (
+                [name, new("Secrets", "string"), new("Age", "string")],
+                sa => [Meta.Name(sa), (sa.Arr("secrets")?.Count ?? 0).ToString(), Age(sa)]);
         }
 
         if (type == ResourceTypes.Events)
@@ -120,6 +134,14 @@ internal static class Tables
         }
 
         return ([name, new("Age", "string")], o => [Meta.Name(o), Age(o)]);
+    }
+
+    /// <summary>The node printer's ROLES: the node-role.kubernetes.io/ROLE labels, or &lt;none&gt;.</summary>
+    private static string Roles(JsonObject node)
+    {
+        var roles = Meta.Labels(node).Keys.Where(k => k.StartsWith("node-role.kubernetes.io/", StringComparison.Ordinal))
+            .Select(k => k["node-role.kubernetes.io/".Length..]).Order(StringComparer.Ordinal).ToList();
+        return roles.Count == 0 ? "<none>" : string.Join(",", roles);
     }
 
     private static string Containers(JsonObject? podSpec) =>

@@ -21,10 +21,35 @@ internal static class Validation
         {
             Containers(obj.Obj("spec"), "spec", errors);
         }
+        else if (type == ResourceTypes.Secrets)
+        {
+            Secret(obj, old, errors);
+        }
 
         if (errors.Count > 0)
         {
             throw ApiException.Invalid(type, Meta.Name(obj), errors);
+        }
+    }
+
+    /// <summary>ValidateSecret: the key each docker config type needs, and an immutable type.</summary>
+    private static void Secret(JsonObject secret, JsonObject? old, List<string> errors)
+    {
+        var type = secret.Str("type") ?? "Opaque";
+        var required = type switch
+        {
+            "kubernetes.io/dockerconfigjson" => ".dockerconfigjson",
+            "kubernetes.io/dockercfg" => ".dockercfg",
+            _ => null,
+        };
+        if (required is not null && secret.Str("data", required) is null)
+        {
+            errors.Add($"data[{required}]: Required value");
+        }
+
+        if (old is not null && (old.Str("type") ?? "Opaque") != type)
+        {
+            errors.Add($"type: Invalid value: \"{type}\": field is immutable");
         }
     }
 

@@ -23,7 +23,7 @@ internal sealed class ControllerLoop : IAsyncDisposable
     private Task? loop;
     private volatile bool paused;
 
-    public ControllerLoop(ObjectStore store, DockerEngine docker, DeploymentController deployments, ReplicaSetController replicaSets, Kubelet kubelet, GarbageCollector garbageCollector)
+    public ControllerLoop(ObjectStore store, INodeEngine docker, DeploymentController deployments, ReplicaSetController replicaSets, Kubelet kubelet, GarbageCollector garbageCollector)
     {
         this.store = store;
         this.deployments = deployments;

@@ -6,7 +6,8 @@ namespace ClusterSim.Controllers;
 
 /// <summary>
 /// The garbage collector and the namespace controller: objects whose controlling owner is gone are deleted
-/// (background propagation), and a Terminating namespace is emptied and then removed.
+/// (background propagation), and a Terminating namespace is emptied and then removed. It also plays the service
+/// account controller: every active namespace gets its "default" ServiceAccount.
 /// </summary>
 internal sealed class GarbageCollector(ObjectStore store)
 {
@@ -27,6 +28,22 @@ internal sealed class GarbageCollector(ObjectStore store)
         foreach (var ns in store.List(ResourceTypes.Namespaces).Where(Meta.IsTerminating))
         {
             EmptyNamespace(Meta.Name(ns));
+        }
+
+        var accounts = store.List(ResourceTypes.ServiceAccounts).Where(sa => Meta.Name(sa) == "default").Select(Meta.Namespace).ToHashSet();
+        foreach (var ns in store.List(ResourceTypes.Namespaces).Where(n => !Meta.IsTerminating(n) && !accounts.Contains(Meta.Name(n))))
+        {
+            try
+            {
+                store.Create(ResourceTypes.ServiceAccounts, new JsonObject
+                {
+                    ["metadata"] = new JsonObject { ["name"] = "default", ["namespace"] = Meta.Name(ns) },
+                });
+            }
+            catch (ApiException e) when (e.Code == 409)
+            {
+                // Someone created it meanwhile.
+            }
         }
     }
 
@@ -51,6 +68,8 @@ internal sealed class GarbageCollector(ObjectStore store)
         if (pods.Count == 0)
         {
             DeleteAll(ResourceTypes.Events, ns);
+            DeleteAll(ResourceTypes.Secrets, ns);
+            DeleteAll(ResourceTypes.ServiceAccounts, ns);
             store.Delete(ResourceTypes.Namespaces, "", ns);
         }
     }

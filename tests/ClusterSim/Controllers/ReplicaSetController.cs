@@ -71,6 +71,7 @@ internal sealed class ReplicaSetController(ObjectStore store, EventRecorder even
                 ["status"] = new JsonObject { ["phase"] = "Pending", ["qosClass"] = "BestEffort" },
             };
             Defaults.Apply(ResourceTypes.Pods, pod);
+            Admission.Pod(store, pod);
             try
             {
                 store.Create(ResourceTypes.Pods, pod);

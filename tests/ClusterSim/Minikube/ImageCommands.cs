@@ -209,19 +209,15 @@ internal static class ImageCommands
         var (client, state) = await NodeClient.ConnectAsync(context.Home, context.Profile);
         using var node = client;
         var images = node is not null && state.Str("host") == "Running" ? await node.ImagesAsync() : [];
-        var listed = images.Select(i => new
-        {
-            Id = (i.Str("id") ?? "").Replace("sha256:", ""),
-            Tags = (i.Arr("tags")?.Select(t => t?.GetValue<string>() ?? "").ToList() is { Count: > 0 } tags ? tags : ["docker.io/library/<none>:<none>"]),
-            Size = DockerUnits.FromHuman(DockerUnits.Human(i.Long("size") ?? 0)).ToString(CultureInfo.InvariantCulture),
-        }).ToList();
+        var runtime = context.Home.LoadConfig(context.Profile).Str("KubernetesConfig", "ContainerRuntime") ?? "docker";
+        var listed = runtime == "docker" ? DockerImages(images) : CriImages(images);
         switch (context.Line.Get("format"))
         {
             case "json":
                 context.Out.WriteLine(Json.Serialize(listed.Select(i => (JsonNode?)new JsonObject
                 {
                     ["id"] = i.Id,
-                    ["repoDigests"] = new JsonArray(),
+                    ["repoDigests"] = i.Digests.Select(d => (JsonNode?)d).ToJsonArray(),
                     ["repoTags"] = i.Tags.Select(t => (JsonNode?)t).ToJsonArray(),
                     ["size"] = i.Size,
                 }).ToJsonArray()));
@@ -229,7 +225,9 @@ internal static class ImageCommands
             case "yaml":
                 foreach (var i in listed)
                 {
-                    context.Out.WriteLine($"- id: {i.Id}\n  repoDigests: []\n  repoTags:\n{string.Concat(i.Tags.Select(t => $"  - {t}\n"))}  size: \"{i.Size}\"");
+                    var digests = i.Digests.Count == 0 ? " []\n" : "\n" + string.Concat(i.Digests.Select(d => $"  - {d}\n"));
+                    var tags = i.Tags.Count == 0 ? " []\n" : "\n" + string.Concat(i.Tags.Select(t => $"  - {t}\n"));
+                    context.Out.WriteLine($"- id: {i.Id}\n  repoDigests:{digests}  repoTags:{tags}  size: \"{i.Size}\"");
                 }
 
                 break;
@@ -237,7 +235,8 @@ internal static class ImageCommands
                 var rows = listed.SelectMany(i => i.Tags.Select(t =>
                 {
                     var colon = t.LastIndexOf(':');
-                    return new[] { t[..colon], t[(colon + 1)..], i.Id[..Math.Min(13, i.Id.Length)], DockerUnits.Human(long.Parse(i.Size, CultureInfo.InvariantCulture)) };
+                    var id = i.Id.Replace("sha256:", "");
+                    return new[] { t[..colon], t[(colon + 1)..], id[..Math.Min(13, id.Length)], DockerUnits.Human(long.Parse(i.Size, CultureInfo.InvariantCulture)) };
                 })).ToList();
                 context.Out.Write(ProfileCommand.RenderTable(["Image", "Tag", "Image ID", "Size"], rows));
                 break;
@@ -248,6 +247,29 @@ internal static class ImageCommands
 
         return 0;
     }
+
+    private sealed record Listed(string Id, IReadOnlyList<string> Digests, IReadOnlyList<string> Tags, string Size);
+
+    /// <summary>
+    /// Docker.ListImages: `docker images --no-trunc --format {{json .}}` on the node, one entry per repository:tag (an
+    /// image with two tags is listed twice), the ID without "sha256:", the tag with docker.io/ added, no digests, and
+    /// the size as `docker images` prints it (3 significant digits) read back to bytes.
+    /// </summary>
+    private static List<Listed> DockerImages(IReadOnlyList<JsonObject> images) =>
+        images.SelectMany(i =>
+        {
+            var tags = i.Arr("tags")?.Select(t => t?.GetValue<string>() ?? "").ToList() is { Count: > 0 } named ? named : ["docker.io/library/<none>:<none>"];
+            var size = DockerUnits.FromHuman(DockerUnits.Human(i.Long("size") ?? 0)).ToString(CultureInfo.InvariantCulture);
+            return tags.Select(t => new Listed((i.Str("id") ?? "").Replace("sha256:", ""), [], [t], size));
+        }).ToList();
+
+    /// <summary>listCRIImages (containerd, cri-o): `crictl images -o json`, one entry per image, the ID with "sha256:", digests and size in bytes.</summary>
+    private static List<Listed> CriImages(IReadOnlyList<JsonObject> images) =>
+        images.Select(i => new Listed(
+            i.Str("id") ?? "",
+            i.Arr("repoDigests")?.Select(d => d?.GetValue<string>() ?? "").ToList() ?? [],
+            i.Arr("tags")?.Select(t => t?.GetValue<string>() ?? "").ToList() ?? [],
+            (i.Long("size") ?? 0).ToString(CultureInfo.InvariantCulture))).ToList();
 }
 
 /// <summary>docker/go-units: the human sizes `docker images` prints, and the parser minikube reads them back with.</summary>

@@ -46,6 +46,29 @@ internal static class Kubeconfig
             """;
     }
 
+    /// <summary>A plain kubeconfig for a cluster that is not a minikube profile: cluster, context and user named <paramref name="context"/>.</summary>
+    public static string RenderRemote(string context, string server) => $$"""
+        apiVersion: v1
+        clusters:
+        - cluster:
+            server: {{server}}
+          name: {{context}}
+        contexts:
+        - context:
+            cluster: {{context}}
+            namespace: default
+            user: {{context}}
+          name: {{context}}
+        current-context: {{context}}
+        kind: Config
+        preferences: {}
+        users:
+        - name: {{context}}
+          user:
+            token: clustersim-{{context}}
+
+        """;
+
     /// <summary>The kubeconfig file kubectl uses: the first entry of KUBECONFIG, else ~/.kube/config.</summary>
     public static string DefaultPath() =>
         Environment.GetEnvironmentVariable("KUBECONFIG") is { Length: > 0 } env

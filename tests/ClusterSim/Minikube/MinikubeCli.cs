@@ -6,6 +6,9 @@ namespace ClusterSim.Minikube;
 /// <summary>What one command needs: the state directory, the parsed command line, the profile, and the two streams.</summary>
 internal sealed record CliContext(MinikubeHome Home, CommandLine Line, string Profile, TextWriter Out, TextWriter Error)
 {
+    /// <summary>Whether stdout is a terminal (commands that print shell code go quiet when it is not).</summary>
+    public bool Terminal { get; init; }
+
     /// <summary>exit.Message: "X Exiting due to ID: message" on stderr, an optional suggestion, and the issue box for unexpected errors.</summary>
     public int Exit(string id, int code, string message, string? suggestion = null, bool issueLink = false)
     {
@@ -53,7 +56,7 @@ internal sealed record CliContext(MinikubeHome Home, CommandLine Line, string Pr
 
 /// <summary>
 /// The minikube v1.38 CLI subset a redeploy tool uses, with the real flags, output and exit codes:
-/// status, profile [list], version, image load, image ls. Other commands fail as unknown commands.
+/// status, profile [list], version, docker-env, image load, image ls. Other commands fail as unknown commands.
 /// Every call is appended (argv, exit code) to the call log in the state directory.
 /// </summary>
 public static class MinikubeCli
@@ -94,14 +97,17 @@ public static class MinikubeCli
         CliContext Context(params Flag[] flags)
         {
             var line = CommandLine.Parse(args, flags);
-            return new CliContext(home, line, line.Get("profile") ?? home.ActiveProfile(), stdout, stderr);
+            return new CliContext(home, line, line.Get("profile") ?? home.ActiveProfile(), stdout, stderr)
+            {
+                Terminal = ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected,
+            };
         }
 
         switch (words)
         {
             case []:
                 Context();
-                await stdout.WriteLineAsync("minikube provisions and manages local Kubernetes clusters optimized for development workflows.\n\nSimulated commands: status, profile, version, image load, image ls");
+                await stdout.WriteLineAsync("minikube provisions and manages local Kubernetes clusters optimized for development workflows.\n\nSimulated commands: status, profile, version, docker-env, image load, image ls");
                 return 0;
             case ["status", ..]:
                 return await StatusCommand.RunAsync(Context(StatusCommand.Flags));
@@ -111,6 +117,8 @@ public static class MinikubeCli
                 return await ProfileCommand.ListAsync(Context(ProfileCommand.ListFlags));
             case ["profile", ..]:
                 return ProfileCommand.Select(Context(), words.Skip(1).ToList());
+            case ["docker-env", ..]:
+                return await DockerEnvCommand.RunAsync(Context(DockerEnvCommand.Flags));
             case ["image", "load", ..]:
                 return await ImageCommands.LoadAsync(Context(ImageCommands.LoadFlags), words.Skip(2).ToList());
             case ["image", "ls" or "list", ..]:

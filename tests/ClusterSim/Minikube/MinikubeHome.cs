@@ -81,8 +81,11 @@ internal sealed class MinikubeHome(string path)
         return Directory.Exists(root) ? Directory.GetDirectories(root).Select(System.IO.Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal) : [];
     }
 
-    /// <summary>The ClusterConfig a `minikube start --driver=docker --container-runtime=docker` writes (the fields tools read).</summary>
-    public static JsonObject NewConfig(string profile, string kubernetesVersion) => new()
+    /// <summary>
+    /// The ClusterConfig a `minikube start --driver=DRIVER --container-runtime=RUNTIME --nodes=N` writes (the fields
+    /// tools read). Extra nodes are named m02, m03, ... and are workers only.
+    /// </summary>
+    public static JsonObject NewConfig(string profile, string kubernetesVersion, string containerRuntime = "docker", string driver = "docker", int nodes = 1) => new()
     {
         ["Name"] = profile,
         ["KeepContext"] = false,
@@ -92,7 +95,7 @@ internal sealed class MinikubeHome(string path)
         ["Memory"] = 3900,
         ["CPUs"] = 2,
         ["DiskSize"] = 20000,
-        ["Driver"] = "docker",
+        ["Driver"] = driver,
         ["HyperkitVpnKitSock"] = "",
         ["HyperkitVSockPorts"] = new JsonArray(),
         ["DockerEnv"] = null,
@@ -125,7 +128,7 @@ internal sealed class MinikubeHome(string path)
             ["APIServerNames"] = null,
             ["APIServerIPs"] = null,
             ["DNSDomain"] = "cluster.local",
-            ["ContainerRuntime"] = "docker",
+            ["ContainerRuntime"] = containerRuntime,
             ["CRISocket"] = "",
             ["NetworkPlugin"] = "cni",
             ["FeatureGates"] = "",
@@ -140,16 +143,16 @@ internal sealed class MinikubeHome(string path)
             ["EnableDefaultCNI"] = false,
             ["CNI"] = "",
         },
-        ["Nodes"] = new JsonArray(new JsonObject
+        ["Nodes"] = Enumerable.Range(1, nodes).Select(n => (JsonNode?)new JsonObject
         {
-            ["Name"] = "",
-            ["IP"] = "192.168.49.2",
+            ["Name"] = n == 1 ? "" : $"m{n:00}",
+            ["IP"] = $"192.168.49.{n + 1}",
             ["Port"] = 8443,
             ["KubernetesVersion"] = kubernetesVersion,
-            ["ContainerRuntime"] = "docker",
-            ["ControlPlane"] = true,
+            ["ContainerRuntime"] = containerRuntime,
+            ["ControlPlane"] = n == 1,
             ["Worker"] = true,
-        }),
+        }).ToJsonArray(),
         ["Addons"] = new JsonObject { ["default-storageclass"] = true, ["storage-provisioner"] = true },
         ["CustomAddonImages"] = null,
         ["CustomAddonRegistries"] = null,
@@ -160,7 +163,7 @@ internal sealed class MinikubeHome(string path)
         ["ListenAddress"] = "",
         ["Network"] = "",
         ["Subnet"] = "",
-        ["MultiNodeRequested"] = false,
+        ["MultiNodeRequested"] = nodes > 1,
         ["ExtraDisks"] = 0,
         ["CertExpiration"] = 94608000000000000,
         ["MountString"] = "",

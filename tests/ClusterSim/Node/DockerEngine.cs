@@ -3,37 +3,26 @@ using System.Text;
 
 namespace ClusterSim.Node;
 
-/// <summary>An image in the node's Docker engine.</summary>
-public sealed record NodeImage(string Id, long Size, IReadOnlyDictionary<string, string> Labels, DateTimeOffset Created);
-
-/// <summary>An image with the tags that point to it (none for a dangling image).</summary>
-public sealed record TaggedImage(NodeImage Image, IReadOnlyList<string> Tags);
-
-/// <summary>What `docker rmi REF` did on the node.</summary>
-internal enum RemoveOutcome
-{
-    NoSuchImage,
-    Untagged,
-    Deleted,
-    Conflict,
-}
-
 /// <summary>
-/// The Docker engine inside the minikube node (the docker container runtime): images by ID, tags that point to
-/// them, and the containers the kubelet created from them. Removing a tag follows `docker rmi` without --force:
-/// the last tag of an image that a container (running or exited) uses cannot be removed.
+/// The node's container runtime kept in this process (the default <see cref="NodeRuntime.Simulated"/>): images by
+/// ID, tags that point to them, and the containers the kubelet created from them. On the docker runtime, removing a
+/// tag follows `docker rmi` without --force: the last tag of an image that a container (running or exited) uses
+/// cannot be removed. On the containerd runtime (`crictl rmi`) nothing refuses a removal; the container keeps the
+/// content it started from.
 /// </summary>
-internal sealed class DockerEngine
+internal sealed class DockerEngine : INodeEngine
 {
     private readonly object gate = new();
     private readonly Dictionary<string, NodeImage> images = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> tags = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (string PodUid, string ImageId)> containers = new(StringComparer.Ordinal);
     private readonly HashSet<string> systemImages = new(StringComparer.Ordinal);
+    private readonly bool refusesRemovingUsedImages;
     private int loads;
 
-    public DockerEngine(string kubernetesVersion)
+    public DockerEngine(string kubernetesVersion, string containerRuntime = "docker")
     {
+        refusesRemovingUsedImages = containerRuntime == "docker";
         foreach (var (reference, size) in SystemImages(kubernetesVersion))
         {
             var id = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(reference)));
@@ -43,10 +32,8 @@ internal sealed class DockerEngine
         }
     }
 
-    /// <summary>Raised after images change.</summary>
     public event Action? Changed;
 
-    /// <summary>How many images `docker load` brought in (each archive image counts once).</summary>
     public int LoadCount
     {
         get
@@ -58,7 +45,6 @@ internal sealed class DockerEngine
         }
     }
 
-    /// <summary>The image a reference resolves to (":latest" when untagged), or null.</summary>
     public NodeImage? Inspect(string reference)
     {
         lock (gate)
@@ -68,19 +54,14 @@ internal sealed class DockerEngine
                 return images.GetValueOrDefault(reference);
             }
 
-            return tags.TryGetValue(ImageReference.Parse(reference).WithDefaultTag().ToString(), out var id) ? images[id] : null;
-        }
-    }
-
-    /// <summary>Normalised tag -> image ID.</summary>
-    public IReadOnlyDictionary<string, string> Tags
-    {
-        get
-        {
-            lock (gate)
+            var parsed = ImageReference.Parse(reference);
+            if (parsed.Digest is not null)
             {
-                return new Dictionary<string, string>(tags);
+                var wanted = $"{parsed.Repository}@{parsed.Digest}";
+                return images.Values.FirstOrDefault(i => i.Digests.Contains(wanted));
             }
+
+            return tags.TryGetValue(parsed.WithDefaultTag().ToString(), out var id) ? images[id] : null;
         }
     }
 
@@ -95,7 +76,6 @@ internal sealed class DockerEngine
         }
     }
 
-    /// <summary>`docker rmi REF` without --force; <paramref name="message"/> is the daemon's answer.</summary>
     public RemoveOutcome Remove(string reference, out string message)
     {
         RemoveOutcome outcome;
@@ -110,7 +90,7 @@ internal sealed class DockerEngine
 
             var otherTags = tags.Count(t => t.Value == id) - 1;
             var user = containers.FirstOrDefault(c => c.Value.ImageId == id).Key;
-            if (otherTags == 0 && (user is not null || systemImages.Contains(id)))
+            if (otherTags == 0 && refusesRemovingUsedImages && (user is not null || systemImages.Contains(id)))
             {
                 var container = user ?? Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(id)));
                 message = $"Error response from daemon: conflict: unable to remove repository reference \"{reference}\" (must force) - container {container[..12]} is using its referenced image {id["sha256:".Length..][..12]}";
@@ -134,15 +114,17 @@ internal sealed class DockerEngine
 
     /// <summary>
     /// `docker load`: adds the images and points their RepoTags at them. A tag that pointed to another image moves,
-    /// leaving that image dangling when it has no other tag, as docker does.
+    /// leaving that image dangling when it has no other tag, as docker does. <paramref name="sizeHint"/> (the size the
+    /// user's daemon reported) replaces the archive's layer bytes as the image size.
     /// </summary>
-    public void Load(IEnumerable<ArchivedImage> archived, IReadOnlyDictionary<string, long> sizes)
+    public async Task<LoadResult> LoadAsync(Stream archive, long? sizeHint, CancellationToken cancel)
     {
+        var (archived, bytes) = await ImageArchive.ReadAsync(archive, cancel);
         lock (gate)
         {
             foreach (var image in archived)
             {
-                images[image.Id] = new NodeImage(image.Id, sizes.GetValueOrDefault(image.Id, image.LayerBytes), image.Labels, image.Created);
+                images[image.Id] = new NodeImage(image.Id, sizeHint ?? image.LayerBytes, image.Labels, image.Created);
                 foreach (var tag in image.RepoTags)
                 {
                     tags[ImageReference.Parse(tag).WithDefaultTag().ToString()] = image.Id;
@@ -153,21 +135,35 @@ internal sealed class DockerEngine
         }
 
         Changed?.Invoke();
+        return new LoadResult(bytes, archived.Select(i => $"Loaded image: {string.Join(", ", i.RepoTags.DefaultIfEmpty(i.Id))}").ToList());
     }
 
-    /// <summary>Records a container the kubelet created from an image; returns its 64-hex ID.</summary>
-    public string CreateContainer(string podUid, string imageId)
+    public void AddPulled(NodeImage image, string? tag)
+    {
+        lock (gate)
+        {
+            var digests = images.TryGetValue(image.Id, out var known) ? known.Digests.Union(image.Digests).ToList() : image.Digests.ToList();
+            images[image.Id] = image with { RepoDigests = digests };
+            if (tag is not null)
+            {
+                tags[ImageReference.Parse(tag).WithDefaultTag().ToString()] = image.Id;
+            }
+        }
+
+        Changed?.Invoke();
+    }
+
+    public string CreateContainer(ContainerRequest request, NodeImage image)
     {
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(32));
         lock (gate)
         {
-            containers[id] = (podUid, imageId);
+            containers[id] = (request.PodUid, image.Id);
         }
 
         return id;
     }
 
-    /// <summary>Removes the containers of a pod the kubelet has finished with.</summary>
     public void RemoveContainers(string podUid)
     {
         lock (gate)
@@ -178,6 +174,8 @@ internal sealed class DockerEngine
             }
         }
     }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
 
     private static IEnumerable<(string Reference, long Size)> SystemImages(string kubernetesVersion) =>
     [
@@ -190,4 +188,7 @@ internal sealed class DockerEngine
         ("registry.k8s.io/pause:3.10", 736_000),
         ("gcr.io/k8s-minikube/storage-provisioner:v5", 31_500_000),
     ];
+
+    /// <summary>The images a fresh minikube node holds, for runtimes that seed them.</summary>
+    public static IEnumerable<string> SystemImageReferences(string kubernetesVersion) => SystemImages(kubernetesVersion).Select(i => i.Reference);
 }

@@ -6,27 +6,35 @@ using ClusterSim.Store;
 
 namespace ClusterSim.Node;
 
+/// <summary>Who the kubelet is: its node's name and IP, the container runtime ("docker" or "containerd") and the Kubernetes minor.</summary>
+internal sealed record NodeIdentity(string Name, string Ip, string ContainerRuntime, int KubernetesMinor);
+
 /// <summary>
-/// The scheduler and the kubelet of the single node, on the docker runtime. Nothing really runs: each container
-/// resolves its image against the node's <see cref="DockerEngine"/> and the pull policy, then "runs" (Running and
-/// ready after the start delay), fails to pull (ErrImagePull / ImagePullBackOff: there is no registry),
-/// is refused (ErrImageNeverPull), or crashes when its image says so (label io.clustersim.exit-code), restarting
-/// with the kubelet's back-off (10s doubling to 5m) in CrashLoopBackOff. Its log is the image's io.clustersim.log label.
+/// The scheduler and the kubelet of the single node. Nothing really runs: each container resolves its image against
+/// the node's <see cref="INodeEngine"/> and the pull policy, then "runs" (Running and ready after the start delay),
+/// is pulled (from a registry on this machine's loopback, with the pod's image pull secrets, when the cluster has a
+/// <see cref="RegistryPuller"/>; else the pull fails as on a node that reaches no registry: ErrImagePull /
+/// ImagePullBackOff), is refused (ErrImageNeverPull), stays in ContainerCreating (label io.clustersim.start=never),
+/// or crashes when its image says so (label io.clustersim.exit-code), restarting with the kubelet's back-off
+/// (10s doubling to 5m) in CrashLoopBackOff. Its log is the image's io.clustersim.log label.
 /// </summary>
 internal sealed class Kubelet : IContainerLogs
 {
     public const string ExitCodeLabel = "io.clustersim.exit-code";
     public const string LogLabel = "io.clustersim.log";
-    public const string NodeIp = "192.168.49.2";
+    public const string StartLabel = "io.clustersim.start";
     private const string Component = "kubelet";
 
     private static readonly TimeSpan NeverPullRetry = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan MaxBackOff = TimeSpan.FromMinutes(5);
+    private static readonly TimeSpan PullPoll = TimeSpan.FromMilliseconds(25);
 
     private readonly ObjectStore store;
-    private readonly DockerEngine docker;
+    private readonly INodeEngine docker;
+    private readonly RegistryPuller? puller;
     private readonly EventRecorder events;
     private readonly ClusterActivity activity;
+    private readonly NodeIdentity node;
     private readonly string nodeName;
     private readonly TimeSpan startDelay;
     private readonly TimeSpan stopDelay;
@@ -34,13 +42,15 @@ internal sealed class Kubelet : IContainerLogs
     private readonly Dictionary<string, PodRuntime> pods = [];
     private int nextIp = 3;
 
-    public Kubelet(ObjectStore store, DockerEngine docker, EventRecorder events, ClusterActivity activity, string nodeName, TimeSpan startDelay)
+    public Kubelet(ObjectStore store, INodeEngine docker, RegistryPuller? puller, EventRecorder events, ClusterActivity activity, NodeIdentity node, TimeSpan startDelay)
     {
         this.store = store;
         this.docker = docker;
+        this.puller = puller;
         this.events = events;
         this.activity = activity;
-        this.nodeName = nodeName;
+        this.node = node;
+        nodeName = node.Name;
         this.startDelay = startDelay;
         stopDelay = startDelay / 2;
     }
@@ -48,6 +58,8 @@ internal sealed class Kubelet : IContainerLogs
     private enum State
     {
         Creating,
+        Pulling,
+        Stuck,
         Running,
         Exited,
         CrashLoopBackOff,
@@ -184,8 +196,8 @@ internal sealed class Kubelet : IContainerLogs
         var deadline = Json.ParseTime(pod.Str("metadata", "deletionTimestamp")) ?? now;
         if (runtime.StoppedAt + stopDelay <= now || deadline <= now)
         {
-            store.Delete(ResourceTypes.Pods, Meta.Namespace(pod), Meta.Name(pod));
             docker.RemoveContainers(Meta.Uid(pod));
+            store.Delete(ResourceTypes.Pods, Meta.Namespace(pod), Meta.Name(pod));
             pods.Remove(Meta.Uid(pod));
             runtime.Removed = true;
         }
@@ -198,15 +210,28 @@ internal sealed class Kubelet : IContainerLogs
             case State.ErrImagePull:
             {
                 var backOff = BackOff(container.PullFailures);
+                var message = $"Back-off pulling image \"{PullName(container.Image)}\"";
                 container.State = State.ImagePullBackOff;
-                container.Waiting($"Back-off pulling image \"{container.Image}\"");
-                events.Normal(pod, "BackOff", $"Back-off pulling image \"{container.Image}\"", Component, nodeName, FieldPath(container));
+                // Since 1.32 the waiting message carries the last pull error (image_manager.go prevPullErrMsg).
+                container.Waiting(node.KubernetesMinor >= 32 ? $"{message}: ErrImagePull: {container.WaitingMessage}" : message);
+                events.Normal(pod, "BackOff", message, Component, nodeName, FieldPath(container));
                 events.Warning(pod, "Failed", "Error: ImagePullBackOff", Component, nodeName, FieldPath(container));
                 container.NextAt = now + backOff;
                 break;
             }
 
-            case State.Running or State.Done:
+            case State.Pulling:
+                if (container.Pull is { IsCompleted: true })
+                {
+                    FinishPull(pod, container, now);
+                }
+                else
+                {
+                    container.NextAt = now + PullPoll;
+                }
+
+                break;
+            case State.Running or State.Done or State.Stuck:
                 container.NextAt = DateTimeOffset.MaxValue;
                 break;
             default:
@@ -215,22 +240,25 @@ internal sealed class Kubelet : IContainerLogs
         }
     }
 
-    /// <summary>What the kubelet does to start a container: ensure the image, create, start.</summary>
+    /// <summary>What the kubelet does to start a container: ensure the image (pulling it if it must), create, start.</summary>
     private void Start(JsonObject pod, ContainerRuntime container, DateTimeOffset now)
     {
         var fieldPath = FieldPath(container);
+        var credentials = PullCredentials(pod);
         var image = docker.Inspect(container.Image);
         var mustPull = container.Policy == "Always" || (container.Policy != "Never" && image is null);
         if (mustPull)
         {
-            container.PullFailures++;
-            var error = PullError(container.Image);
-            events.Normal(pod, "Pulling", $"Pulling image \"{container.Image}\"", Component, nodeName, fieldPath);
-            events.Warning(pod, "Failed", $"Failed to pull image \"{container.Image}\": {error}", Component, nodeName, fieldPath);
-            events.Warning(pod, "Failed", "Error: ErrImagePull", Component, nodeName, fieldPath);
-            container.State = State.ErrImagePull;
-            container.Waiting(error);
-            container.NextAt = now + startDelay;
+            events.Normal(pod, "Pulling", $"Pulling image \"{PullName(container.Image)}\"", Component, nodeName, fieldPath);
+            if (puller is not null && RegistryPuller.Reaches(ImageReference.Parse(container.Image)))
+            {
+                container.State = State.Pulling;
+                container.Pull = puller.PullAsync(container.Image, credentials, CancellationToken.None);
+                container.NextAt = now + PullPoll;
+                return;
+            }
+
+            PullFailed(pod, container, PullError(container.Image), now);
             return;
         }
 
@@ -246,6 +274,89 @@ internal sealed class Kubelet : IContainerLogs
         }
 
         events.Normal(pod, "Pulled", $"Container image \"{container.Image}\" already present on machine", Component, nodeName, fieldPath);
+        Run(pod, container, image, now);
+    }
+
+    /// <summary>A pull finished: the image is on the node and the container starts, or ErrImagePull.</summary>
+    private void FinishPull(JsonObject pod, ContainerRuntime container, DateTimeOffset now)
+    {
+        var outcome = container.Pull!.Result;
+        container.Pull = null;
+        if (outcome.Image is null)
+        {
+            PullFailed(pod, container, outcome.Error ?? "unknown pull error", now);
+            return;
+        }
+
+        docker.AddPulled(outcome.Image, outcome.Tag);
+        var took = Durations.GoMilliseconds(outcome.Took);
+        events.Normal(pod, "Pulled",
+            $"Successfully pulled image \"{PullName(container.Image)}\" in {took} ({took} including waiting). Image size: {outcome.Image.Size} bytes.",
+            Component, nodeName, FieldPath(container));
+        Run(pod, container, docker.Inspect(outcome.Image.Id) ?? outcome.Image, now);
+    }
+
+    private void PullFailed(JsonObject pod, ContainerRuntime container, string error, DateTimeOffset now)
+    {
+        var fieldPath = FieldPath(container);
+        container.PullFailures++;
+        events.Warning(pod, "Failed", $"Failed to pull image \"{PullName(container.Image)}\": {error}", Component, nodeName, fieldPath);
+        events.Warning(pod, "Failed", "Error: ErrImagePull", Component, nodeName, fieldPath);
+        container.State = State.ErrImagePull;
+        container.Waiting(error);
+        container.NextAt = now + startDelay;
+    }
+
+    /// <summary>The image the kubelet pulls: the reference with ":latest" appended when it names no tag or digest (applyDefaultImageTag).</summary>
+    private static string PullName(string image)
+    {
+        var reference = ImageReference.Parse(image);
+        return reference.Tag is null && reference.Digest is null ? image + ":latest" : image;
+    }
+
+    /// <summary>
+    /// The credentials of the pod's image pull secrets (the ServiceAccount's were copied into the pod at admission).
+    /// A secret that does not exist is reported with the kubelet's FailedToRetrieveImagePullSecret warning.
+    /// </summary>
+    private List<RegistryCredential> PullCredentials(JsonObject pod)
+    {
+        var credentials = new List<RegistryCredential>();
+        var missing = new List<string>();
+        foreach (var name in pod.Arr("spec", "imagePullSecrets").Objects().Select(r => r.Str("name") ?? "").Where(n => n.Length > 0))
+        {
+            if (store.Get(ResourceTypes.Secrets, Meta.Namespace(pod), name) is { } secret)
+            {
+                credentials.AddRange(PullSecrets.Read(secret));
+            }
+            else
+            {
+                missing.Add(name);
+            }
+        }
+
+        if (missing.Count > 0)
+        {
+            events.Warning(pod, "FailedToRetrieveImagePullSecret",
+                $"Unable to retrieve some image pull secrets ({string.Join(", ", missing)}); attempting to pull the image may not succeed.", Component, nodeName);
+        }
+
+        return credentials;
+    }
+
+    /// <summary>Creates and starts the container from an image on the node, unless its image says it never starts.</summary>
+    private void Run(JsonObject pod, ContainerRuntime container, NodeImage image, DateTimeOffset now)
+    {
+        var fieldPath = FieldPath(container);
+        if (image.Labels.GetValueOrDefault(StartLabel) == "never")
+        {
+            // The runtime never finishes creating the container: it stays in ContainerCreating, without events.
+            container.State = State.Stuck;
+            container.NextAt = DateTimeOffset.MaxValue;
+            return;
+        }
+
+        var request = new ContainerRequest(Meta.Uid(pod), Meta.Name(pod), Meta.Namespace(pod), container.Name, container.Started);
+        var containerId = docker.CreateContainer(request, image);
         events.Normal(pod, "Created", $"Created container: {container.Name}", Component, nodeName, fieldPath);
         events.Normal(pod, "Started", $"Started container {container.Name}", Component, nodeName, fieldPath);
         container.Started++;
@@ -260,7 +371,7 @@ internal sealed class Kubelet : IContainerLogs
         }
 
         var log = image.Labels.GetValueOrDefault(LogLabel, "").Replace("\\n", "\n");
-        container.Current = new Instance(docker.CreateContainer(Meta.Uid(pod), image.Id), image.Id, log, now);
+        container.Current = new Instance(node.ContainerRuntime + "://" + containerId, ImageRef(image), log, now);
         container.NextAt = DateTimeOffset.MaxValue;
         if (image.Labels.TryGetValue(ExitCodeLabel, out var code) && int.TryParse(code, CultureInfo.InvariantCulture, out var exitCode))
         {
@@ -272,6 +383,15 @@ internal sealed class Kubelet : IContainerLogs
             container.State = State.Running;
         }
     }
+
+    /// <summary>
+    /// What the runtime reports as the container's imageID. cri-dockerd (toPullableImageID): docker-pullable://REPO@DIGEST
+    /// when the image has a repo digest (it was pulled or pushed), else docker://sha256:ID. containerd: the first repo
+    /// digest, else the image ID.
+    /// </summary>
+    private string ImageRef(NodeImage image) => node.ContainerRuntime == "docker"
+        ? image.Digests.Count > 0 ? "docker-pullable://" + image.Digests[0] : "docker://" + image.Id
+        : image.Digests.Count > 0 ? image.Digests[0] : image.Id;
 
     /// <summary>restartPolicy decides; the first restart is immediate, later ones wait 10s, 20s, 40s ... 5m.</summary>
     private void Exited(JsonObject pod, ContainerRuntime container, DateTimeOffset now)
@@ -340,8 +460,8 @@ internal sealed class Kubelet : IContainerLogs
         {
             ["phase"] = phase,
             ["conditions"] = conditions,
-            ["hostIP"] = NodeIp,
-            ["hostIPs"] = new JsonArray(new JsonObject { ["ip"] = NodeIp }),
+            ["hostIP"] = node.Ip,
+            ["hostIPs"] = new JsonArray(new JsonObject { ["ip"] = node.Ip }),
             ["podIP"] = runtime.Ip,
             ["podIPs"] = new JsonArray(new JsonObject { ["ip"] = runtime.Ip }),
             ["startTime"] = accepted,
@@ -350,14 +470,14 @@ internal sealed class Kubelet : IContainerLogs
         };
     }
 
-    private static JsonObject ContainerStatus(ContainerRuntime c)
+    private JsonObject ContainerStatus(ContainerRuntime c)
     {
         var status = new JsonObject { ["name"] = c.Name };
-        var waiting = c.State is State.Creating or State.CrashLoopBackOff or State.ErrImagePull or State.ImagePullBackOff or State.ErrImageNeverPull
+        var waiting = c.State is State.Creating or State.Pulling or State.Stuck or State.CrashLoopBackOff or State.ErrImagePull or State.ImagePullBackOff or State.ErrImageNeverPull
             || c.Current is null;
         if (waiting)
         {
-            var creating = c.State is State.Creating or State.Done;
+            var creating = c.State is State.Creating or State.Pulling or State.Stuck or State.Done;
             var w = new JsonObject { ["reason"] = creating ? "ContainerCreating" : c.State.ToString() };
             if (!creating)
             {
@@ -379,11 +499,12 @@ internal sealed class Kubelet : IContainerLogs
         status["lastState"] = last is null ? new JsonObject() : new JsonObject { ["terminated"] = last.Terminated() };
         status["ready"] = c.State == State.Running;
         status["restartCount"] = Math.Max(0, c.Started - 1);
-        status["image"] = c.Image;
-        status["imageID"] = c.Current is null ? "" : "docker://" + c.Current.ImageId;
+        // containerd reports the image by its normalised name, cri-dockerd as the pod spec wrote it.
+        status["image"] = node.ContainerRuntime == "docker" ? c.Image : ImageReference.Parse(c.Image).WithDefaultTag().ToString();
+        status["imageID"] = c.Current?.ImageRef ?? "";
         if (c.Current is not null)
         {
-            status["containerID"] = "docker://" + c.Current.ContainerId;
+            status["containerID"] = c.Current.ContainerId;
         }
 
         status["started"] = c.State == State.Running;
@@ -487,6 +608,8 @@ internal sealed class Kubelet : IContainerLogs
 
         public int PullFailures { get; set; }
 
+        public Task<PullOutcome>? Pull { get; set; }
+
         public Instance? Current { get; set; }
 
         public Instance? LastTerminated { get; set; }
@@ -496,12 +619,12 @@ internal sealed class Kubelet : IContainerLogs
         public void Waiting(string message) => WaitingMessage = message;
     }
 
-    /// <summary>One run of a container: a docker container created from one image ID.</summary>
-    private sealed class Instance(string containerId, string imageId, string log, DateTimeOffset startedAt)
+    /// <summary>One run of a container: a runtime container ("docker://ID") created from one image (its imageID).</summary>
+    private sealed class Instance(string containerId, string imageRef, string log, DateTimeOffset startedAt)
     {
         public string ContainerId { get; } = containerId;
 
-        public string ImageId { get; } = imageId;
+        public string ImageRef { get; } = imageRef;
 
         public string Log { get; } = log;
 
@@ -526,7 +649,7 @@ internal sealed class Kubelet : IContainerLogs
             ["reason"] = Reason,
             ["startedAt"] = Json.Time(StartedAt),
             ["finishedAt"] = FinishedAt is { } f ? Json.Time(f) : null,
-            ["containerID"] = "docker://" + ContainerId,
+            ["containerID"] = ContainerId,
         };
     }
 }

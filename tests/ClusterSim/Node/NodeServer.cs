@@ -13,7 +13,7 @@ namespace ClusterSim.Node;
 /// the host state, and the node's Docker engine (image inspect, rmi, load from a `docker save` stream, list).
 /// Private to the simulation; it stays up while the profile is stopped, so the CLI can say so.
 /// </summary>
-internal sealed class NodeServer(DockerEngine docker, Func<JsonObject> state) : IAsyncDisposable
+internal sealed class NodeServer(INodeEngine docker, Func<JsonObject> state) : IAsyncDisposable
 {
     public const string SizeHeader = "X-ClusterSim-Image-Size";
 
@@ -79,21 +79,12 @@ internal sealed class NodeServer(DockerEngine docker, Func<JsonObject> state) : 
     {
         try
         {
-            var (images, bytes) = await ImageArchive.ReadAsync(context.Request.Body, context.RequestAborted);
-            var sizes = new Dictionary<string, long>();
-            if (long.TryParse(context.Request.Headers[SizeHeader], CultureInfo.InvariantCulture, out var size))
-            {
-                foreach (var loaded in images)
-                {
-                    sizes[loaded.Id] = size;
-                }
-            }
-
-            docker.Load(images, sizes);
+            long? size = long.TryParse(context.Request.Headers[SizeHeader], CultureInfo.InvariantCulture, out var s) ? s : null;
+            var result = await docker.LoadAsync(context.Request.Body, size, context.RequestAborted);
             await WriteAsync(context, 200, new JsonObject
             {
-                ["bytes"] = bytes,
-                ["loaded"] = images.Select(i => (JsonNode?)$"Loaded image: {string.Join(", ", i.RepoTags.DefaultIfEmpty(i.Id))}").ToJsonArray(),
+                ["bytes"] = result.Bytes,
+                ["loaded"] = result.Loaded.Select(l => (JsonNode?)l).ToJsonArray(),
             });
         }
         catch (InvalidDataException e)
@@ -107,6 +98,7 @@ internal sealed class NodeServer(DockerEngine docker, Func<JsonObject> state) : 
         ["id"] = image.Image.Id,
         ["size"] = image.Image.Size,
         ["tags"] = image.Tags.Select(t => (JsonNode?)t).ToJsonArray(),
+        ["repoDigests"] = image.Image.Digests.Select(d => (JsonNode?)d).ToJsonArray(),
     };
 
     private static async Task WriteAsync(HttpContext context, int status, JsonObject body)

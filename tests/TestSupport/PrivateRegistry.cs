@@ -1,23 +1,36 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Text;
-using TestSupport;
 using Xunit;
 
-namespace Build.Tests.Docker;
+namespace TestSupport;
 
 /// <summary>
-/// A real private registry (Debian's docker-registry, distribution 2.8) on 127.0.0.1 with htpasswd auth, holding
-/// one base image that can only be pulled with credentials. Requires the docker daemon, docker-registry and htpasswd.
+/// A real private registry (Debian's docker-registry, distribution 2.8) on 127.0.0.1 with htpasswd auth: every
+/// request needs <see cref="User"/>'s <see cref="Password"/>. Docker treats a registry on loopback as insecure, so
+/// it is plain HTTP. As a class fixture (the parameterless constructor) it holds one base image pushed at start,
+/// which needs the Docker daemon; <see cref="StartEmptyAsync"/> starts one without it (docker-registry and htpasswd
+/// suffice). <see cref="DockerConfig"/> is a DOCKER_CONFIG directory already logged in, for pushing.
 /// </summary>
-public sealed class PrivateRegistry : IAsyncLifetime
+public sealed class PrivateRegistry : IAsyncLifetime, IAsyncDisposable
 {
     private readonly TempDirectory _directory = new("registry");
+    private readonly bool _seedBaseImage;
     private System.Diagnostics.Process? _server;
+
+    /// <summary>A registry holding <see cref="BaseImage"/> (what xunit uses for a class fixture).</summary>
+    public PrivateRegistry()
+        : this(seedBaseImage: true)
+    {
+    }
+
+    private PrivateRegistry(bool seedBaseImage) => _seedBaseImage = seedBaseImage;
 
     public string User { get; } = "coinpilot";
 
     public string Password { get; } = "pw-" + Guid.NewGuid().ToString("N")[..12];
 
+    /// <summary>127.0.0.1:PORT, the registry's address as image references and docker config keys name it.</summary>
     public string Host { get; private set; } = "";
 
     /// <summary>The base image in the registry; pulling it needs <see cref="User"/>'s credentials.</summary>
@@ -26,11 +39,22 @@ public sealed class PrivateRegistry : IAsyncLifetime
     /// <summary>The value of an inline <c>auth</c> entry in config.json for this registry.</summary>
     public string InlineAuth => Convert.ToBase64String(Encoding.UTF8.GetBytes($"{User}:{Password}"));
 
+    /// <summary>A DOCKER_CONFIG directory whose config.json holds this registry's login (after start).</summary>
+    public string DockerConfig => _directory.Combine("admin-docker-config");
+
     public string? Problem { get; private set; }
+
+    /// <summary>Starts a registry with no images. Check <see cref="Require"/> before using it.</summary>
+    public static async Task<PrivateRegistry> StartEmptyAsync()
+    {
+        var registry = new PrivateRegistry(seedBaseImage: false);
+        await registry.InitializeAsync();
+        return registry;
+    }
 
     public async Task InitializeAsync()
     {
-        Problem = !DockerDaemon.IsAvailable ? "no Docker daemon answers (run scripts/start-test-docker.sh)"
+        Problem = _seedBaseImage && !DockerDaemon.IsAvailable ? "no Docker daemon answers (run scripts/start-test-docker.sh)"
             : Requirements.FindOnPath("docker-registry") is null ? "docker-registry is not installed (apt-get install docker-registry)"
             : Requirements.FindOnPath("htpasswd") is null ? "htpasswd is not installed (apt-get install apache2-utils)"
             : null;
@@ -77,7 +101,17 @@ public sealed class PrivateRegistry : IAsyncLifetime
             TimeSpan.FromSeconds(20),
             "the registry to answer");
 
-        await PushBaseImageAsync();
+        // The login is written into the file by hand: `docker login` needs a daemon, and the file is what it would write.
+        Directory.CreateDirectory(DockerConfig);
+        var login = new System.Text.Json.Nodes.JsonObject
+        {
+            ["auths"] = new System.Text.Json.Nodes.JsonObject { [Host] = new System.Text.Json.Nodes.JsonObject { ["auth"] = InlineAuth } },
+        };
+        await File.WriteAllTextAsync(Path.Combine(DockerConfig, "config.json"), login.ToJsonString());
+        if (_seedBaseImage)
+        {
+            await PushBaseImageAsync();
+        }
     }
 
     public Task DisposeAsync()
@@ -85,6 +119,7 @@ public sealed class PrivateRegistry : IAsyncLifetime
         if (_server is { HasExited: false })
         {
             _server.Kill();
+            _server.WaitForExit(5000);
         }
 
         _server?.Dispose();
@@ -92,19 +127,39 @@ public sealed class PrivateRegistry : IAsyncLifetime
         return Task.CompletedTask;
     }
 
+    ValueTask IAsyncDisposable.DisposeAsync() => new(DisposeAsync());
+
     /// <summary>Skips (fails in CI) when the registry could not run here.</summary>
     public void Require() => Requirements.Require(Problem is null, Problem ?? "");
 
     /// <summary>Makes the daemon forget the base image, so the next build has to pull it (with credentials).</summary>
     public Task ForgetBaseImageAsync() => Docker("rmi", "-f", BaseImage);
 
+    /// <summary>
+    /// The registry's Docker-Content-Digest for a manifest (GET with the Accept headers docker sends and the
+    /// credentials), or null when the registry does not know it.
+    /// </summary>
+    public async Task<string?> ManifestDigestAsync(string repository, string reference)
+    {
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://{Host}/v2/{repository}/manifests/{reference}");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", InlineAuth);
+        foreach (var type in new[]
+        {
+            "application/vnd.docker.distribution.manifest.v2+json", "application/vnd.docker.distribution.manifest.list.v2+json",
+            "application/vnd.oci.image.manifest.v1+json", "application/vnd.oci.image.index.v1+json",
+        })
+        {
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(type));
+        }
+
+        using var response = await http.SendAsync(request);
+        return response.IsSuccessStatusCode && response.Headers.TryGetValues("Docker-Content-Digest", out var digest) ? digest.First() : null;
+    }
+
     private async Task PushBaseImageAsync()
     {
-        var admin = _directory.Combine("admin-docker-config");
-        Directory.CreateDirectory(admin);
-        var env = new Dictionary<string, string?> { ["DOCKER_CONFIG"] = admin };
-        await Check(ProcessRunner.RunAsync("docker", ["login", Host, "-u", User, "--password-stdin"], env, standardInput: Password));
-
+        var env = new Dictionary<string, string?> { ["DOCKER_CONFIG"] = DockerConfig };
         var context = _directory.Combine("base");
         _directory.WriteFile("base/base.txt", "the private base image\n");
         _directory.WriteFile("base/Dockerfile", "FROM scratch\nCOPY base.txt /base.txt\n");
