@@ -64,8 +64,23 @@ public sealed class BuildContext : FrostingContext
     /// <summary>Set by ClusterLock: held until Teardown releases it.</summary>
     public RedeployLock? Lock { get; set; }
 
-    /// <summary>Set by Preflight: the namespace's deployments and the node's images as they were before this run changed anything.</summary>
+    /// <summary>Set by Preflight: the namespace's deployments as they were before this run changed anything.</summary>
     public ClusterState? Cluster { get; set; }
+
+    /// <summary>Set by ImageDelivery: how images reach the cluster, and why.</summary>
+    public Delivery.DeliveryChoice? Delivery { get; set; }
+
+    /// <summary>
+    /// Set by ImageDelivery: what the docker processes that build, tag, inspect and push get. The tool environment, plus
+    /// minikube's daemon (<c>minikube docker-env</c>) for docker-env delivery.
+    /// </summary>
+    public ToolEnvironment? DockerEnvironment { get; set; }
+
+    /// <summary>Set by ImageDelivery for load delivery: the node's images before anything was loaded.</summary>
+    public NodeImages? NodeImagesBefore { get; set; }
+
+    /// <summary>Set by ImageDelivery for registry delivery: the login the build itself uses to ask the registry what it has.</summary>
+    public Registry.RegistryCredentials? RegistryCredentials { get; set; }
 
     /// <summary>Set by DockerBuild: the images it made, in the order of the services file.</summary>
     public List<BuiltImage> BuiltImages { get; } = [];

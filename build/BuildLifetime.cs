@@ -13,7 +13,7 @@ namespace Build;
 public sealed class BuildLifetime : FrostingLifetime<BuildContext>
 {
     /// <summary>Tasks that read the services file.</summary>
-    private static readonly string[] UsesConfig = [nameof(DockerBuild), nameof(MinikubeImageLoad), nameof(Rollout), nameof(ApplyManifests), nameof(ClusterLock), nameof(Preflight)];
+    private static readonly string[] UsesConfig = [nameof(DockerBuild), nameof(MinikubeImageLoad), nameof(Rollout), nameof(ApplyManifests), nameof(ClusterLock), nameof(Preflight), nameof(ImageDelivery)];
 
     /// <summary>Tasks that change the cluster.</summary>
     private static readonly string[] ChangesCluster = [nameof(Rollout), nameof(ApplyManifests)];

@@ -1,7 +1,6 @@
 using Build.Kubernetes;
-using Build.Minikube;
 
 namespace Build;
 
 /// <summary>What Preflight read of the cluster before anything was built; later tasks work from it.</summary>
-public sealed record ClusterState(IReadOnlyDictionary<string, DeploymentInfo> Deployments, NodeImages? NodeImages);
+public sealed record ClusterState(IReadOnlyDictionary<string, DeploymentInfo> Deployments);

@@ -31,6 +31,11 @@ public static class RedeployPlan
             yield return "Preflight: checks the Docker daemon, the minikube profile, the cluster, the namespace and the deployments before building.";
         }
 
+        if (tasks.Contains(nameof(ImageDelivery)))
+        {
+            yield return "ImageDelivery: " + Delivery(context);
+        }
+
         if (!tasks.Contains(nameof(DockerBuild)))
         {
             yield break;
@@ -47,7 +52,8 @@ public static class RedeployPlan
 
         if (tasks.Contains(nameof(MinikubeImageLoad)))
         {
-            yield return $"MinikubeImageLoad: minikube -p {config.MinikubeProfile} image load --daemon, for each image the node does not already have under that ID.";
+            yield return $"MinikubeImageLoad: for load delivery, minikube -p {config.MinikubeProfile} image load --daemon of each image the node does not already have under that ID; " +
+                "for docker-env, a check that the node has them; for registry, nothing (DockerBuild pushes).";
         }
 
         if (tasks.Contains(nameof(ApplyManifests)))
@@ -68,6 +74,25 @@ public static class RedeployPlan
                     $"now runs {now}; set image and wait (up to {KubectlRunner.Seconds(context.Settings.RolloutTimeout)}) only if the built tag differs" +
                     (context.Settings.ForceRestart ? ", else restart (--force-restart)." : ".");
             }
+        }
+    }
+
+    /// <summary>The delivery a run would choose, and why; for auto without a registry it asks minikube about the profile.</summary>
+    private static string Delivery(BuildContext context)
+    {
+        var config = context.Config;
+        try
+        {
+            var profile = config.ImageDelivery is Build.Delivery.DeliveryMode.Auto && config.Registry is null || config.ImageDelivery is Build.Delivery.DeliveryMode.DockerEnv
+                ? Minikube.MinikubeAliases.MinikubeProfileInfo(context, context.Minikube(Deadlines.Preflight))
+                : null;
+            var choice = Build.Delivery.DeliveryChoice.Decide(config.ImageDelivery, config.Registry, profile);
+            return $"would use {Build.Delivery.DeliveryChoice.Name(choice.Mode)}: {choice.Reason}" +
+                (choice.Registry is { } registry ? $" (tags {registry.Repository("<image>")}:id-<16 hex>)." : ".");
+        }
+        catch (Exception exception) when (exception is ToolFailedException or ToolNotFoundException or ToolTimeoutException or FormatException or BuildInputException)
+        {
+            return $"could not tell how images would reach the cluster ({exception.Message.Split('\n')[0]}).";
         }
     }
 

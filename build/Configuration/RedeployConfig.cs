@@ -17,10 +17,16 @@ public sealed partial record RedeployConfig(
     IReadOnlyList<string> Manifests,
     IReadOnlyList<ServiceConfig> Services)
 {
+    /// <summary>How images reach the cluster (the services file's <c>imageDelivery</c>, or the argument's).</summary>
+    public Delivery.DeliveryMode ImageDelivery { get; init; } = Delivery.DeliveryMode.Auto;
+
+    /// <summary>Where registry delivery pushes (the services file's <c>registry</c>, or the argument's), if anywhere.</summary>
+    public Registry.RegistryAddress? Registry { get; init; }
+
     public const string DefaultNamespace = "default";
     public const string DefaultProfile = "minikube";
 
-    private static readonly string[] TopLevelFields = ["namespace", "kubeContext", "minikubeProfile", "manifests", "services"];
+    private static readonly string[] TopLevelFields = ["namespace", "kubeContext", "minikubeProfile", "imageDelivery", "registry", "manifests", "services"];
     private static readonly string[] ServiceFields = ["name", "image", "dockerfile", "context", "deployment", "container", "target", "buildArgs", "platform"];
 
     private string FileName => Path.GetFileName(FilePath);
@@ -74,6 +80,8 @@ public sealed partial record RedeployConfig(
             KubeContext = settings.KubeContext ?? (settings.MinikubeProfile is null ? KubeContext : profile),
             MinikubeProfile = profile,
             Services = services,
+            ImageDelivery = settings.ImageDelivery ?? ImageDelivery,
+            Registry = settings.Registry ?? Registry,
         };
 
         static string? Checked(string? @namespace, string source) =>
@@ -120,7 +128,11 @@ public sealed partial record RedeployConfig(
             throw reader.Error("services", $"image \"{shared.Key}\" is used by {string.Join(" and ", shared.Select(s => s.Name))}: give each service its own image repository");
         }
 
-        return new RedeployConfig(path, @namespace, reader.OptionalString(root, "kubeContext") ?? profile, profile, manifests, services);
+        return new RedeployConfig(path, @namespace, reader.OptionalString(root, "kubeContext") ?? profile, profile, manifests, services)
+        {
+            ImageDelivery = reader.OptionalString(root, "imageDelivery") is { } delivery ? reader.Checked(() => Delivery.DeliveryChoice.Parse(delivery, "imageDelivery"), "imageDelivery") : Delivery.DeliveryMode.Auto,
+            Registry = reader.OptionalString(root, "registry") is { } registry ? reader.Checked(() => Build.Registry.RegistryAddress.Parse(registry, "registry"), "registry") : null,
+        };
     }
 
     private static ServiceConfig ParseService(FieldReader reader, JsonElement service, string at)
@@ -191,6 +203,19 @@ public sealed partial record RedeployConfig(
                 var near = knownFields.FirstOrDefault(k => k.Equals(property.Name, StringComparison.OrdinalIgnoreCase));
                 var hint = near is null ? $"known fields: {string.Join(", ", knownFields)}" : $"did you mean {near}?";
                 throw Error(at == "the top level" ? property.Name : $"{at}.{property.Name}", $"is not a known field ({hint})");
+            }
+        }
+
+        /// <summary>A value parsed by a parser that explains itself; its error gets the file name in front.</summary>
+        public T Checked<T>(Func<T> parse, string field)
+        {
+            try
+            {
+                return parse();
+            }
+            catch (BuildInputException invalid)
+            {
+                throw new BuildInputException($"{fileName}: {invalid.Message}");
             }
         }
 

@@ -3,10 +3,12 @@ using System.Text.Json;
 namespace Build.Docker;
 
 /// <summary>
-/// Which image each build-input digest produced, kept between runs in the user's local application data
-/// (<c>coinpilot-redeploy/build-inputs.json</c>). Only a cache: a missing or unreadable file means builds run.
+/// Which image each build-input digest produced in which Docker daemon, kept between runs in the user's local
+/// application data (<c>coinpilot-redeploy/build-inputs.json</c>). Only a cache: a missing or unreadable file means
+/// builds run. The daemon is part of the key: an image built in minikube's daemon (docker-env) is not in the local
+/// one, and the same inputs can give another ID there.
 /// </summary>
-public sealed class BuildInputCache(string path)
+public sealed class BuildInputCache(string path, string daemon)
 {
     private const int EntriesPerImage = 20;
 
@@ -23,16 +25,22 @@ public sealed class BuildInputCache(string path)
     {
         lock (_lock)
         {
-            return ImageId.TryParse(Entries().GetValueOrDefault(image)?.LastOrDefault(e => e.Digest == digest)?.ImageId, out var id) ? id : null;
+            return ImageId.TryParse(Entries().GetValueOrDefault(Key(image))?.LastOrDefault(e => e.Digest == digest)?.ImageId, out var id) ? id : null;
         }
     }
+
+    /// <summary>Which daemon a docker environment builds with, for the cache key: its DOCKER_HOST, else the default one.</summary>
+    public static string DaemonOf(IReadOnlyDictionary<string, string> environment) =>
+        environment.GetValueOrDefault("DOCKER_HOST") ?? Environment.GetEnvironmentVariable("DOCKER_HOST") ?? "default";
+
+    private string Key(string image) => daemon == "default" ? image : $"{daemon}|{image}";
 
     public void Remember(string image, string digest, ImageId imageId)
     {
         lock (_lock)
         {
             var entries = Entries();
-            var list = entries.TryGetValue(image, out var existing) ? existing : entries[image] = [];
+            var list = entries.TryGetValue(Key(image), out var existing) ? existing : entries[Key(image)] = [];
             list.RemoveAll(e => e.Digest == digest);
             list.Add(new Entry(digest, imageId.ToString()));
             if (list.Count > EntriesPerImage)

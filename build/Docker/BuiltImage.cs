@@ -8,12 +8,27 @@ public sealed record BuiltImage(ServiceConfig Service, ImageId Id, TimeSpan Dura
     /// <summary>True when the inputs had not changed since the build that made this image, so it was not rebuilt.</summary>
     public bool Reused { get; init; }
 
+    /// <summary>Where deployments take the image from: the service's image, or its repository in the registry it is pushed to.</summary>
+    public string Repository { get; init; } = Service.Image;
+
+    /// <summary>For registry delivery: the manifest digest the registry has under <see cref="Reference"/> (<c>sha256:...</c>).</summary>
+    public string? PushedDigest { get; init; }
+
     public string BuildTime => Reused ? "reused" : $"{Duration.TotalSeconds:0.0}s";
 
-    /// <summary>The reference deployments get: <c>&lt;image&gt;:id-&lt;16 hex digits of the ID&gt;</c>.</summary>
-    public string Reference => $"{Service.Image}:{Id.Tag}";
+    /// <summary>The reference deployments get: <c>&lt;repository&gt;:id-&lt;16 hex digits of the ID&gt;</c>.</summary>
+    public string Reference => $"{Repository}:{Id.Tag}";
 
     public string LatestReference => $"{Service.Image}:latest";
+
+    /// <summary>
+    /// True when a pod's <c>imageID</c> is this image: the pushed manifest digest for registry delivery
+    /// (<c>docker-pullable://REPO@sha256:...</c>), else the image ID (<c>docker://sha256:...</c>).
+    /// </summary>
+    public bool RunsIn(string podImageId) =>
+        PushedDigest is { } digest
+            ? podImageId.EndsWith("@" + digest, StringComparison.Ordinal)
+            : ImageId.TryParse(podImageId, out var id) && id == Id;
 }
 
 /// <summary>What DockerBuild did for one service.</summary>

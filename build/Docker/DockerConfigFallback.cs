@@ -84,6 +84,55 @@ public static class DockerConfigFallback
         ArrayOfStrings,
     }
 
+    /// <summary>
+    /// The config a run logs in with when it must not touch the user's (a login from the environment or a saved one,
+    /// with no fallback in effect): the user's settings, without any credential store or helper (so a login lands
+    /// inline in the temporary file, never in a keychain) and with only the inline logins of <c>auths</c>.
+    /// </summary>
+    public static string WithoutCredentialStores(string? configJson)
+    {
+        JsonObject config;
+        try
+        {
+            config = (configJson is { Length: > 0 } ? JsonNode.Parse(configJson) as JsonObject : null) ?? new JsonObject();
+        }
+        catch (JsonException)
+        {
+            config = new JsonObject();
+        }
+
+        foreach (var key in config.Select(p => p.Key).Where(k => k.Equals(CredsStore, StringComparison.OrdinalIgnoreCase) || k.Equals(CredHelpers, StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            config.Remove(key);
+        }
+
+        var auths = config.FirstOrDefault(p => p.Key.Equals(Auths, StringComparison.OrdinalIgnoreCase));
+        if (auths.Key is not null)
+        {
+            config.Remove(auths.Key);
+        }
+
+        config[Auths] = InlineLogins(auths.Value as JsonObject, []);
+        return config.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    }
+
+    /// <summary>True when the config names a credential store or helper that could hold a login for <paramref name="host"/>.</summary>
+    public static bool HasCredentialStoreFor(string? configJson, string host)
+    {
+        try
+        {
+            var config = configJson is { Length: > 0 } ? JsonNode.Parse(configJson) as JsonObject : null;
+            var store = config?.FirstOrDefault(p => p.Key.Equals(CredsStore, StringComparison.OrdinalIgnoreCase)).Value;
+            var helpers = config?.FirstOrDefault(p => p.Key.Equals(CredHelpers, StringComparison.OrdinalIgnoreCase)).Value as JsonObject;
+            return (store?.GetValueKind() == JsonValueKind.String && store.GetValue<string>().Length > 0) ||
+                (helpers?.Any(h => Registry.RegistryCredentials.SameHost(h.Key, host)) ?? false);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The user's docker config directory: <c>$HOME/.docker</c>.</summary>
     public static string UserDockerDirectory(string home) => Path.Combine(home, ".docker");
 

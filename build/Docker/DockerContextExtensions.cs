@@ -69,6 +69,46 @@ public static class DockerContextExtensions
         return line!;
     }
 
+    /// <summary>
+    /// <c>docker login --username U --password-stdin HOST</c> into the docker config of <paramref name="environment"/>:
+    /// the password goes to standard input, never into argv or a log.
+    /// </summary>
+    public static void DockerLoginWithStdin(this ICakeContext context, ToolEnvironment environment, string host, string username, string password)
+    {
+        var settings = environment.ApplyTo(new DockerRegistryLoginSettings { Username = username, PasswordStdin = true, ToolTimeout = QuickCommand });
+        settings.SetupProcessSettings = process => process.StandardInput = new Cake.Core.IO.ProcessStandardInput(System.Text.Encoding.UTF8.GetBytes(password));
+        context.DockerLogin(settings, host);
+    }
+
+    /// <summary><c>docker push REFERENCE</c>; returns the manifest digest docker reports (<c>sha256:...</c>).</summary>
+    public static string DockerPushImage(this ICakeContext context, ToolEnvironment environment, string reference, Action<string> onLine)
+    {
+        string? digest = null;
+        var settings = environment.ApplyTo(new DockerImagePushSettings { ToolTimeout = BuildDeadline });
+        settings.SetupProcessSettings = process =>
+        {
+            process.RedirectStandardOutput = process.RedirectStandardError = true;
+            process.RedirectedStandardOutputHandler = process.RedirectedStandardErrorHandler = line =>
+            {
+                if (line is not null && line.Trim().Length > 0)
+                {
+                    // "id-0123456789abcdef: digest: sha256:... size: 527"
+                    var at = line.IndexOf(" digest: sha256:", StringComparison.Ordinal);
+                    if (at >= 0)
+                    {
+                        digest = line[(at + " digest: ".Length)..].Split(' ')[0];
+                    }
+
+                    onLine(line);
+                }
+
+                return line!;
+            };
+        };
+        context.DockerPush(settings, reference);
+        return digest ?? throw new CakeException($"docker push {reference} printed no digest.");
+    }
+
     public static void DockerTagImage(this ICakeContext context, ToolEnvironment environment, ImageId image, string reference) =>
         context.DockerTag(environment.ApplyTo(new DockerImageTagSettings { ToolTimeout = QuickCommand }), image.ToString(), reference);
 

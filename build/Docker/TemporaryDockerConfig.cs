@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace Build.Docker;
 
@@ -52,6 +53,23 @@ public sealed class TemporaryDockerConfig : IDisposable
             Delete(path);
             throw;
         }
+    }
+
+    public string ConfigFile => System.IO.Path.Combine(Path, "config.json");
+
+    /// <summary>
+    /// Adds (or replaces) an inline login for <paramref name="host"/> (<c>auths.HOST.auth</c>) to the temporary
+    /// config.json, which stays private (0600) and goes with the directory.
+    /// </summary>
+    public void AddLogin(string host, string auth)
+    {
+        var config = JsonNode.Parse(File.ReadAllText(ConfigFile)) as JsonObject ?? new JsonObject();
+        var auths = config["auths"] as JsonObject ?? new JsonObject();
+        config["auths"] = auths;
+        auths[host] = new JsonObject { ["auth"] = auth };
+        var replacement = ConfigFile + ".new";
+        WritePrivateFile(replacement, config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        File.Move(replacement, ConfigFile, overwrite: true);
     }
 
     /// <summary>Removes the directory. Links are removed as links: what they point to is never touched.</summary>

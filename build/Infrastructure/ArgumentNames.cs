@@ -34,6 +34,18 @@ public static class ArgumentNames
     public static readonly ArgumentSpec AllowContext = new(
         "allow-context", "none", "Allows a kube context that is not the minikube profile's (it must name that context).", [nameof(Rollout), nameof(ApplyManifests), nameof(Doctor)]);
 
+    public static readonly ArgumentSpec ImageDelivery = new(
+        "image-delivery", "auto", "How images reach the cluster: auto, load (minikube image load), docker-env (build in minikube's Docker) or registry (push).",
+        [nameof(Preflight), nameof(Tasks.ImageDelivery), nameof(DockerBuild), nameof(MinikubeImageLoad), nameof(Rollout), nameof(Doctor)]);
+
+    public static readonly ArgumentSpec Registry = new(
+        "registry", "the file's registry", "Registry to push to, HOST[:PORT][/PREFIX]; images become HOST/PREFIX/<image>:id-<16 hex>.",
+        [nameof(Preflight), nameof(Tasks.ImageDelivery), nameof(DockerBuild), nameof(MinikubeImageLoad), nameof(Rollout), nameof(Doctor), nameof(RegistryLogin)]);
+
+    public static readonly ArgumentSpec RegistryUsername = new(
+        "registry-username", "none", "User name RegistryLogin saves a login for (the password is read from standard input).", [nameof(RegistryLogin)],
+        EnvironmentVariableNames.RegistryUsername);
+
     public static readonly ArgumentSpec RolloutTimeout = new(
         "rollout-timeout", "180s", "How long to wait for all rollouts (e.g. 90s, 3m).", [nameof(Rollout)]);
 
@@ -64,7 +76,7 @@ public static class ArgumentNames
 
     public static IReadOnlyList<ArgumentSpec> All { get; } =
     [
-        Config, Services, Namespace, KubeContext, MinikubeProfile, AllowContext, RolloutTimeout, LockTimeout, Parallel,
+        Config, Services, Namespace, KubeContext, MinikubeProfile, AllowContext, ImageDelivery, Registry, RegistryUsername, RolloutTimeout, LockTimeout, Parallel,
         ForceRestart, RollbackOnFailure, KeepDockerCreds, TestFilter, BenchmarkRounds, BenchmarkBlobMegabytes,
     ];
 }

@@ -27,6 +27,15 @@ public sealed record BuildSettings
 
     public string? AllowContext { get; init; }
 
+    /// <summary>The delivery asked for on the command line, or null (the services file's, else auto).</summary>
+    public Delivery.DeliveryMode? ImageDelivery { get; init; }
+
+    /// <summary>The registry given on the command line, or null (the services file's, if any).</summary>
+    public Registry.RegistryAddress? Registry { get; init; }
+
+    /// <summary>For RegistryLogin: the user name (argument, else COINPILOT_REGISTRY_USERNAME).</summary>
+    public string? RegistryUsername { get; init; }
+
     public TimeSpan RolloutTimeout { get; init; } = TimeSpan.FromSeconds(180);
 
     /// <summary>How long to wait for another run's lock; zero refuses at once.</summary>
@@ -68,6 +77,9 @@ public sealed record BuildSettings
             KubeContext = Text(ArgumentNames.KubeContext),
             MinikubeProfile = Text(ArgumentNames.MinikubeProfile),
             AllowContext = Text(ArgumentNames.AllowContext),
+            ImageDelivery = Text(ArgumentNames.ImageDelivery) is { } delivery ? Delivery.DeliveryChoice.Parse(delivery, "--" + ArgumentNames.ImageDelivery.Name) : null,
+            Registry = Text(ArgumentNames.Registry) is { } registry ? Build.Registry.RegistryAddress.Parse(registry, "--" + ArgumentNames.Registry.Name) : null,
+            RegistryUsername = Text(ArgumentNames.RegistryUsername) ?? (environment(EnvironmentVariableNames.RegistryUsername) is { Length: > 0 } user ? user : null),
             RolloutTimeout = Text(ArgumentNames.RolloutTimeout) is { } timeout
                 ? InputParsing.ParseDuration(timeout, "--" + ArgumentNames.RolloutTimeout.Name)
                 : InputParsing.ParseDuration(ArgumentNames.RolloutTimeout.Default, "default"),

@@ -13,25 +13,43 @@ public sealed record PodProblem(string Pod, string Container, string Reason, str
         (Message.Length > 0 ? $": {Message}" : "") +
         (Restarts > 0 ? $" (restarted {Restarts} times" + (LastExitCode is { } code ? $", last exit code {code})" : ")") : "");
 
-    public string? Hint(string profile) => Reason switch
+    /// <summary>What to do about it, for the way images reach this cluster.</summary>
+    public string? Hint(HintContext where) => Reason switch
     {
-        "ErrImageNeverPull" => $"The image is not on the minikube node. Check that it was loaded: minikube -p {profile} image ls.",
+        "ErrImageNeverPull" => $"The image is not on the minikube node. Check that it was loaded: minikube -p {where.Profile} image ls.",
+        "ErrImagePull" or "ImagePullBackOff" when where.Delivery?.Registry is { } registry => PullHint(registry.Host, where.Namespace),
         "ErrImagePull" or "ImagePullBackOff" =>
             "The node tried to pull the image from a registry. Images loaded with minikube image load need imagePullPolicy: IfNotPresent or Never " +
             "(the default for :latest is Always).",
         "CrashLoopBackOff" or "Error" => "The container keeps exiting; its last log lines follow.",
         "CreateContainerConfigError" => "A ConfigMap or Secret the container refers to is missing.",
         "RunContainerError" or "CreateContainerError" => "The container could not start: check its command and the image's entrypoint.",
+        "ContainerCreating" or "PodInitializing" => "The container has not started yet: the node is still preparing it (see the warnings below).",
         "Unschedulable" => "No node can take the pod: check its resource requests and node selectors.",
         _ => null,
     };
+
+    /// <summary>Why the cluster could not pull from the registry, from the kubelet's words, and the fix.</summary>
+    private string PullHint(string registry, string @namespace) =>
+        Message.Contains("manifest unknown", StringComparison.OrdinalIgnoreCase) || Message.Contains("not found", StringComparison.OrdinalIgnoreCase)
+            ? $"{registry} does not have this image: the push did not arrive or was deleted. Redeploy to push it again."
+        : Message.Contains("no basic auth credentials", StringComparison.OrdinalIgnoreCase) || Message.Contains("unauthorized", StringComparison.OrdinalIgnoreCase)
+            || Message.Contains("authentication required", StringComparison.OrdinalIgnoreCase) || Message.Contains("denied", StringComparison.OrdinalIgnoreCase)
+            ? $"The cluster cannot log in to {registry}: give it a pull secret. kubectl -n {@namespace} create secret docker-registry regcred --docker-server={registry} " +
+              $"--docker-username=NAME --docker-password=PASSWORD, then kubectl -n {@namespace} patch serviceaccount default -p '{{\"imagePullSecrets\":[{{\"name\":\"regcred\"}}]}}' " +
+              "(or list it under imagePullSecrets in the deployment)."
+        : $"The node could not pull from {registry}: check that the cluster reaches it.";
 }
+
+/// <summary>What a hint depends on: the minikube profile, the namespace and how images reach the cluster.</summary>
+public sealed record HintContext(string Profile, string Namespace, Delivery.DeliveryChoice? Delivery);
 
 /// <summary>Reads pods and events as kubectl returns them (<c>-o json</c>).</summary>
 public static class PodReport
 {
     /// <summary>Problems of the pods that are not being deleted; <paramref name="container"/> limits it to one container.</summary>
-    public static IReadOnlyList<PodProblem> FindProblems(JsonNode podList, string? container = null)
+    /// <param name="includeStarting">Also containers still being created: normal during a rollout, the problem when it failed.</param>
+    public static IReadOnlyList<PodProblem> FindProblems(JsonNode podList, string? container = null, bool includeStarting = false)
     {
         var problems = new List<PodProblem>();
         foreach (var pod in Items(podList).Where(p => p["metadata"]?["deletionTimestamp"] is null))
@@ -49,7 +67,7 @@ public static class PodReport
                 .Concat(pod["status"]?["containerStatuses"]?.AsArray() ?? []);
             foreach (var status in statuses.Where(s => container is null || Text(s?["name"]) == container))
             {
-                if (Problem(name, status!) is { } problem)
+                if (Problem(name, status!, includeStarting) is { } problem)
                 {
                     problems.Add(problem);
                 }
@@ -98,12 +116,12 @@ public static class PodReport
     /// <summary>The names of the pods in the list, deleted or not.</summary>
     public static IEnumerable<string> PodNames(JsonNode podList) => Items(podList).Select(p => Text(p["metadata"]?["name"]));
 
-    private static PodProblem? Problem(string pod, JsonNode status)
+    private static PodProblem? Problem(string pod, JsonNode status, bool includeStarting)
     {
         var container = Text(status["name"]);
         var restarts = status["restartCount"]?.GetValue<int>() ?? 0;
         var lastExit = status["lastState"]?["terminated"]?["exitCode"]?.GetValue<int>();
-        if (status["state"]?["waiting"] is { } waiting && Text(waiting["reason"]) is { Length: > 0 } reason && reason != "ContainerCreating" && reason != "PodInitializing")
+        if (status["state"]?["waiting"] is { } waiting && Text(waiting["reason"]) is { Length: > 0 } reason && (includeStarting || reason is not ("ContainerCreating" or "PodInitializing")))
         {
             return new PodProblem(pod, container, reason, Text(waiting["message"]), restarts, lastExit);
         }

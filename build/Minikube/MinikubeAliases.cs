@@ -19,6 +19,14 @@ public static class MinikubeAliases
     public static ToolResult MinikubeImageLoad(this ICakeContext context, MinikubeSettings settings, IEnumerable<string> images) =>
         new MinikubeRunner(context).Run(settings, ["image", "load", "--daemon", .. images]);
 
+    /// <summary>The profile's driver, container runtime and node count (<c>minikube profile list -o json</c>); null when there is no such profile.</summary>
+    public static ProfileInfo? MinikubeProfileInfo(this ICakeContext context, MinikubeSettings settings) =>
+        ProfileInfo.Parse(new MinikubeRunner(context).Run(settings, ["profile", "list", "--output", "json"], new ToolRun { AllowFailure = true }).OutputText, settings.Profile);
+
+    /// <summary>The environment that points docker at the node's own daemon (<c>minikube docker-env --shell none</c>).</summary>
+    public static IReadOnlyDictionary<string, string> MinikubeDockerEnv(this ICakeContext context, MinikubeSettings settings) =>
+        DockerEnv.Parse(new MinikubeRunner(context).Run(settings, ["docker-env", "--shell", "none"]).Output);
+
     public static string MinikubeVersion(this ICakeContext context, MinikubeSettings settings) =>
         new MinikubeRunner(context).Run(settings, ["version", "--short"]).OutputText.Trim();
 }

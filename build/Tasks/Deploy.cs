@@ -5,7 +5,7 @@ namespace Build.Tasks;
 [TaskName(nameof(Deploy))]
 [IsDependentOn(typeof(ApplyManifests))]
 [IsDependentOn(typeof(Rollout))]
-[TaskDescription("First deployment: CredsFallback -> DockerBuild -> MinikubeImageLoad -> ApplyManifests -> Rollout. Running it again with nothing changed changes nothing.")]
+[TaskDescription("First deployment: CredsFallback -> ClusterLock -> Preflight -> ImageDelivery -> DockerBuild -> MinikubeImageLoad -> ApplyManifests -> Rollout. Running it again with nothing changed changes nothing.")]
 public sealed class Deploy : FrostingTask<BuildContext>
 {
 }

@@ -69,9 +69,17 @@ public sealed class Doctor : FrostingTask<BuildContext>
     private static void CheckCluster(BuildContext context, RedeployConfig config, Action<string, string, string> add)
     {
         var profile = config.MinikubeProfile;
-        var minikube = Attempt(() => context.MinikubeVersion(context.Minikube(Deadlines.Preflight)), null);
-        add("minikube", minikube is null ? Blocks : Ok, minikube ?? "not found on PATH: install minikube");
-        if (minikube is not null)
+        var usesMinikube = !Delivery.DeliveryChoice.AvoidsMinikube(config.ImageDelivery, config.Registry);
+        add("image delivery", Ok, usesMinikube
+            ? $"{Delivery.DeliveryChoice.Name(config.ImageDelivery)} (ImageDelivery decides auto from the profile)"
+            : $"registry {config.Registry}");
+        var minikube = usesMinikube ? Attempt(() => context.MinikubeVersion(context.Minikube(Deadlines.Preflight)), null) : "not needed";
+        if (usesMinikube)
+        {
+            add("minikube", minikube is null ? Blocks : Ok, minikube ?? "not found on PATH: install minikube");
+        }
+
+        if (usesMinikube && minikube is not null)
         {
             var status = context.MinikubeStatus(context.Minikube(Deadlines.Preflight));
             add($"minikube profile {profile}", status.State == ProfileState.Running ? Ok : Blocks,
@@ -128,6 +136,36 @@ public sealed class Doctor : FrostingTask<BuildContext>
                 _ => (Ok, $"runs {container.Image} (imagePullPolicy {container.EffectivePullPolicy})"),
             };
             add($"deployment {service.Deployment}", state, details);
+        }
+
+        if (!usesMinikube && config.Registry is { } registry)
+        {
+            CheckPullSecret(context, kubectl, config, registry.Host, add);
+        }
+    }
+
+    /// <summary>A cluster pulls from a registry that wants a login only with a pull secret for it, used by the pods' service account (or their spec).</summary>
+    private static void CheckPullSecret(BuildContext context, KubectlSettings kubectl, RedeployConfig config, string host, Action<string, string, string> add)
+    {
+        var check = $"pull secret for {host}";
+        var secrets = Attempt(() => context.KubectlGetJson(kubectl, "secrets"), null);
+        var account = Attempt(() => context.KubectlGetJson(kubectl, "serviceaccount", "default"), null);
+        var forHost = PullSecrets.For(secrets, host);
+        var used = PullSecrets.Names(account?["imagePullSecrets"]);
+        var fix = $"if {host} needs a login: kubectl -n {config.Namespace} create secret docker-registry regcred --docker-server={host} --docker-username=NAME --docker-password=PASSWORD, " +
+            $"then kubectl -n {config.Namespace} patch serviceaccount default -p '{{\"imagePullSecrets\":[{{\"name\":\"regcred\"}}]}}'";
+        if (forHost.Count == 0)
+        {
+            add(check, Warn, $"none in namespace {config.Namespace}; {fix}");
+        }
+        else if (forHost.Intersect(used).FirstOrDefault() is { } name)
+        {
+            add(check, Ok, $"{name} (the default service account's image pull secret)");
+        }
+        else
+        {
+            add(check, Warn, $"{string.Join(", ", forHost)} exists, but the default service account does not use it; unless the deployments list it under imagePullSecrets: " +
+                $"kubectl -n {config.Namespace} patch serviceaccount default -p '{{\"imagePullSecrets\":[{{\"name\":\"{forHost[0]}\"}}]}}'");
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
-using Build.Docker;
+using Build.Configuration;
+using Build.Delivery;
 using Build.Infrastructure;
 using Build.Kubernetes;
 using Build.Minikube;
@@ -11,35 +12,27 @@ namespace Build.Tasks;
 
 [TaskName(nameof(Preflight))]
 [IsDependentOn(typeof(ClusterLock))]
-[TaskDescription("Checks, before anything is built, what can be known: the Docker daemon answers, the minikube profile runs, the cluster answers, the namespace, deployments and containers exist. Reads the deployments and the node's images for the later tasks.")]
+[TaskDescription("Checks the cluster before anything is built: the minikube profile runs, the cluster answers, the namespace, deployments and containers exist. Reads the deployments for the later tasks.")]
 public sealed class Preflight : FrostingTask<BuildContext>
 {
     public override void Run(BuildContext context)
     {
         var clock = Stopwatch.StartNew();
         var config = context.Config;
-        var builds = context.TasksToRun.Contains(nameof(DockerBuild));
-        var loads = context.TasksToRun.Contains(nameof(MinikubeImageLoad));
+        var usesMinikube = !DeliveryChoice.AvoidsMinikube(config.ImageDelivery, config.Registry) &&
+            (context.TasksToRun.Contains(nameof(MinikubeImageLoad)) || context.TasksToRun.Contains(nameof(ImageDelivery)));
         var touchesCluster = context.TasksToRun.Contains(nameof(Rollout)) || context.TasksToRun.Contains(nameof(ApplyManifests));
         var needsDeployments = context.TasksToRun.Contains(nameof(Rollout)) && !context.TasksToRun.Contains(nameof(ApplyManifests));
 
         // Independent processes, each with a short deadline: run them at once.
-        var docker = builds ? Task.Run(() => context.DockerVersion(context.ToolEnvironment, Deadlines.Preflight)) : null;
-        var profile = loads ? Task.Run(() => context.MinikubeStatus(context.Minikube(Deadlines.Preflight))) : null;
-        var nodeImages = loads ? Task.Run(() => context.MinikubeImageList(context.Minikube(Deadlines.Preflight))) : null;
         var kubectl = context.Kubectl(Deadlines.Preflight, Deadlines.PreflightRequest);
+        var profile = usesMinikube ? Task.Run(() => context.MinikubeStatus(context.Minikube(Deadlines.Preflight))) : null;
         var @namespace = touchesCluster ? Task.Run(() => context.KubectlGetJson(kubectl, "namespace", config.Namespace)) : null;
         var deployments = needsDeployments ? Task.Run(() => context.KubectlGetDeployments(kubectl)) : null;
 
         var problems = new List<string>();
-        var (version, dockerMissing) = Outcome(docker, "docker");
-        problems.AddIfSome(dockerMissing ?? (version is null ? null : PreflightChecks.DockerProblem(version.Server, version.Problem)));
-
         var (status, statusProblem) = Outcome(profile, "minikube status");
-        var profileProblem = statusProblem ?? (status is null ? null : PreflightChecks.ProfileProblem(config.MinikubeProfile, status));
-        problems.AddIfSome(profileProblem);
-        var (images, imagesProblem) = Outcome(nodeImages, "minikube image ls");
-        problems.AddIfSome(profileProblem is null ? imagesProblem : null);
+        problems.AddIfSome(statusProblem ?? (status is null ? null : PreflightChecks.ProfileProblem(config.MinikubeProfile, status)));
 
         var (namespaceObject, clusterProblem) = Outcome(@namespace, "kubectl", config);
         problems.AddIfSome(clusterProblem);
@@ -56,20 +49,14 @@ public sealed class Preflight : FrostingTask<BuildContext>
             throw new BuildInputException(string.Join("\n", problems.Distinct()));
         }
 
-        context.Cluster = new ClusterState(found ?? new Dictionary<string, DeploymentInfo>(), images);
-        context.Log.Information("Preflight: {0} ({1:0.0}s).", Summary(context, version, loads, touchesCluster, found?.Count ?? 0), clock.Elapsed.TotalSeconds);
+        context.Cluster = new ClusterState(found ?? new Dictionary<string, DeploymentInfo>());
+        context.Log.Information("Preflight: {0} ({1:0.0}s).", Summary(config, usesMinikube, touchesCluster, found is not null), clock.Elapsed.TotalSeconds);
     }
 
-    private static string Summary(BuildContext context, DockerVersions? docker, bool loads, bool touchesCluster, int deployments)
+    private static string Summary(RedeployConfig config, bool usesMinikube, bool touchesCluster, bool deploymentsChecked)
     {
-        var config = context.Config;
         var parts = new List<string>();
-        if (docker is { Server: { } server })
-        {
-            parts.Add($"Docker daemon {server} answers");
-        }
-
-        if (loads)
+        if (usesMinikube)
         {
             parts.Add($"minikube profile {config.MinikubeProfile} runs");
         }
@@ -79,16 +66,16 @@ public sealed class Preflight : FrostingTask<BuildContext>
             parts.Add($"kube context {config.KubeContext} answers");
         }
 
-        if (deployments > 0)
+        if (deploymentsChecked)
         {
             parts.Add($"namespace {config.Namespace} has {string.Join(", ", config.Services.Select(s => s.Deployment).Distinct())}");
         }
 
-        return string.Join("; ", parts);
+        return parts.Count == 0 ? "nothing to check" : string.Join("; ", parts);
     }
 
     /// <summary>A check's result, or the problem that kept it from giving one (a missing tool, a failed or hung call).</summary>
-    private static (T? Value, string? Problem) Outcome<T>(Task<T>? check, string tool, Configuration.RedeployConfig? cluster = null)
+    private static (T? Value, string? Problem) Outcome<T>(Task<T>? check, string tool, RedeployConfig? cluster = null)
     {
         if (check is null)
         {

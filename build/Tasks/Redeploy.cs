@@ -4,7 +4,7 @@ namespace Build.Tasks;
 
 [TaskName(nameof(Redeploy))]
 [IsDependentOn(typeof(Rollout))]
-[TaskDescription("The main job: CredsFallback -> DockerBuild -> MinikubeImageLoad -> Rollout for the changed services.")]
+[TaskDescription("The main job: CredsFallback -> ClusterLock -> Preflight -> ImageDelivery -> DockerBuild -> MinikubeImageLoad -> Rollout, for the services that changed.")]
 public sealed class Redeploy : FrostingTask<BuildContext>
 {
 }

@@ -50,7 +50,8 @@ public sealed class Rollout : FrostingTask<BuildContext>
             ? cluster.Deployments
             : context.KubectlGetDeployments(context.Kubectl(Deadlines.Quick));
         var steps = RolloutPlan.For(context.BuiltImages, deployments, context.AppliedDeployments, context.Settings.ForceRestart, context.Config.FilePath);
-        foreach (var step in steps.Where(s => s.Deployment.Container(s.Image.Service.Container)!.EffectivePullPolicy == "Always"))
+        var pulls = context.Delivery?.Mode == Delivery.DeliveryMode.Registry;
+        foreach (var step in steps.Where(s => !pulls && s.Deployment.Container(s.Image.Service.Container)!.EffectivePullPolicy == "Always"))
         {
             context.Log.Warning(
                 "Rollout: {0} container {1} has imagePullPolicy Always, so the node will try to pull {2} from a registry instead of using the loaded image. Set imagePullPolicy: IfNotPresent.",
@@ -225,12 +226,12 @@ public sealed class Rollout : FrostingTask<BuildContext>
         {
             var mine = PodReport.Select(pods, step.Deployment.Selector);
             var expected = step.Image.Id;
-            var notRunning = PodReport.PodsNotRunning(mine, step.Image.Service.Container, imageId => ImageId.TryParse(imageId, out var id) && id == expected);
+            var notRunning = PodReport.PodsNotRunning(mine, step.Image.Service.Container, step.Image.RunsIn);
             var report = context.Report.For(step.Image.Service.Name);
             if (notRunning.Count > 0)
             {
                 report.Rollout = "wrong image";
-                wrong.Add($"{step.Resource} rolled out, but not every pod runs the image just built ({expected.Short}): {string.Join("; ", notRunning)}.");
+                wrong.Add($"{step.Resource} rolled out, but not every pod runs the image just built ({step.Image.PushedDigest ?? expected.Short}): {string.Join("; ", notRunning)}.");
                 continue;
             }
 
@@ -272,7 +273,7 @@ public sealed class Rollout : FrostingTask<BuildContext>
                 var mine = PodReport.Select(pods, step.Deployment.Selector);
                 about.Add(step.Deployment.Name);
                 about.UnionWith(PodReport.PodNames(mine));
-                var problems = PodReport.FindProblems(mine);
+                var problems = PodReport.FindProblems(mine, includeStarting: true);
                 if (problems.Count == 0)
                 {
                     context.Log.Error("  {0}: {1}", step.Resource, PodReport.CountPods(mine) == 0 ? "no pods (see the warnings below)" : "its pods run but are not all ready");
@@ -284,7 +285,7 @@ public sealed class Rollout : FrostingTask<BuildContext>
                 foreach (var problem in problems)
                 {
                     context.Log.Error("  {0}", problem.Describe());
-                    if (problem.Hint(context.Config.MinikubeProfile) is { } hint)
+                    if (problem.Hint(new HintContext(context.Config.MinikubeProfile, context.Config.Namespace, context.Delivery)) is { } hint)
                     {
                         context.Log.Information("    {0}", hint);
                     }

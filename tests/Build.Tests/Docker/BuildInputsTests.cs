@@ -91,15 +91,50 @@ public sealed class BuildInputsTests : IDisposable
     public void The_cache_remembers_images_across_instances_and_survives_a_broken_file()
     {
         var path = _dir.Combine("cache", "build-inputs.json");
-        var cache = new BuildInputCache(path);
+        var cache = new BuildInputCache(path, "default");
         var image = ImageId.Parse(new string('1', 64));
         cache.Remember("app", "sha256:d1", image);
         Assert.Null(cache.Save());
 
-        Assert.Equal(image, new BuildInputCache(path).ImageFor("app", "sha256:d1"));
-        Assert.Null(new BuildInputCache(path).ImageFor("app", "sha256:other"));
+        Assert.Equal(image, new BuildInputCache(path, "default").ImageFor("app", "sha256:d1"));
+        Assert.Null(new BuildInputCache(path, "default").ImageFor("app", "sha256:other"));
 
         File.WriteAllText(path, "{ broken");
-        Assert.Null(new BuildInputCache(path).ImageFor("app", "sha256:d1"));
+        Assert.Null(new BuildInputCache(path, "default").ImageFor("app", "sha256:d1"));
+    }
+
+    [Fact]
+    public void The_cache_keeps_each_daemons_images_apart()
+    {
+        var path = _dir.Combine("cache", "daemons.json");
+        var image = ImageId.Parse(new string('1', 64));
+        var local = new BuildInputCache(path, "default");
+        local.Remember("app", "sha256:d1", image);
+        Assert.Null(local.Save());
+
+        Assert.Null(new BuildInputCache(path, "tcp://127.0.0.1:32771").ImageFor("app", "sha256:d1"));
+        Assert.Equal(image, new BuildInputCache(path, "default").ImageFor("app", "sha256:d1"));
+    }
+
+    [Fact]
+    public void A_dockerignored_file_does_not_change_the_digest_and_dockerignore_itself_does()
+    {
+        _dir.WriteFile("app/.dockerignore", "*.log\n");
+        var before = Digest();
+
+        _dir.WriteFile("app/debug.log", "noise");
+        Assert.Equal(before, Digest());
+
+        _dir.WriteFile("app/.dockerignore", "*.log\n*.tmp\n");
+        Assert.NotEqual(before, Digest());
+    }
+
+    [Fact]
+    public void Build_options_are_part_of_the_digest()
+    {
+        var plain = Digest();
+
+        Assert.NotEqual(plain, BuildInputs.Digest(Service with { Target = "runtime" }, File.ReadAllText(Service.Dockerfile), _localImages));
+        Assert.NotEqual(plain, BuildInputs.Digest(Service with { BuildArgs = new Dictionary<string, string> { ["V"] = "1" } }, File.ReadAllText(Service.Dockerfile), _localImages));
     }
 }

@@ -26,8 +26,8 @@ public static class BuildProcess
         return merged;
     }
 
-    public static Task<ProcessResult> RunAsync(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null, TimeSpan? timeout = null) =>
-        ProcessRunner.RunAsync("dotnet", [BuildDll, .. arguments], Environment(environment), RepositoryRoot, timeout ?? TimeSpan.FromMinutes(3));
+    public static Task<ProcessResult> RunAsync(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null, TimeSpan? timeout = null, string? standardInput = null) =>
+        ProcessRunner.RunAsync("dotnet", [BuildDll, .. arguments], Environment(environment), RepositoryRoot, timeout ?? TimeSpan.FromMinutes(3), standardInput);
 
     /// <summary>Starts the build and returns at once, so a test can watch its output and signal it.</summary>
     public static RunningBuild Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null, bool viaBuildScript = false)

@@ -24,7 +24,7 @@ public sealed class PodReportTests
 
         Assert.Equal("pod bot-1: container bot is CrashLoopBackOff: back-off 40s restarting failed container=bot pod=bot-1 (restarted 3 times, last exit code 2)", problem.Describe());
         Assert.True(problem.WantsLogs);
-        Assert.Contains("last log lines follow", problem.Hint("minikube"));
+        Assert.Contains("last log lines follow", problem.Hint(new HintContext("minikube", "ns", null)));
     }
 
     [Theory]
@@ -39,7 +39,7 @@ public sealed class PodReportTests
             """))));
 
         Assert.Equal(reason, problem.Reason);
-        Assert.Contains(hint, problem.Hint("dev"));
+        Assert.Contains(hint, problem.Hint(new HintContext("dev", "ns", null)));
         Assert.False(problem.WantsLogs);
     }
 
@@ -106,5 +106,28 @@ public sealed class PodReportTests
     public void The_effective_pull_policy_follows_the_kubelet_default(string image, string? policy, string expected)
     {
         Assert.Equal(expected, new ContainerSpec("bot", image, policy).EffectivePullPolicy);
+    }
+
+    [Theory]
+    [InlineData("Error response from daemon: Head \"http://127.0.0.1:5000/v2/team/bot/manifests/id-1\": no basic auth credentials", "The cluster cannot log in to 127.0.0.1:5000: give it a pull secret. kubectl -n ns create secret docker-registry regcred")]
+    [InlineData("Error response from daemon: unauthorized: authentication required", "The cluster cannot log in to 127.0.0.1:5000")]
+    [InlineData("Error response from daemon: manifest for 127.0.0.1:5000/team/bot:id-1 not found: manifest unknown: manifest unknown", "127.0.0.1:5000 does not have this image: the push did not arrive or was deleted.")]
+    public void A_registry_pull_failure_is_explained_from_the_kubelets_words(string message, string hint)
+    {
+        var problem = Assert.Single(PodReport.FindProblems(Pods(Pod("bot-1", $$"""
+            { "containerStatuses": [ { "name": "bot", "restartCount": 0, "state": { "waiting": { "reason": "ErrImagePull", "message": {{System.Text.Json.JsonSerializer.Serialize(message)}} } } } ] }
+            """))));
+        var delivery = new Build.Delivery.DeliveryChoice(Build.Delivery.DeliveryMode.Registry, "", Build.Registry.RegistryAddress.Parse("127.0.0.1:5000/team", "--registry"));
+
+        Assert.Contains(hint, problem.Hint(new HintContext("minikube", "ns", delivery)));
+    }
+
+    [Fact]
+    public void A_container_still_being_created_counts_only_when_asked_for()
+    {
+        var pods = Pods(Pod("bot-1", """{ "containerStatuses": [ { "name": "bot", "restartCount": 0, "state": { "waiting": { "reason": "ContainerCreating" } } } ] }"""));
+
+        Assert.Empty(PodReport.FindProblems(pods));
+        Assert.Equal("ContainerCreating", Assert.Single(PodReport.FindProblems(pods, includeStarting: true)).Reason);
     }
 }

@@ -53,18 +53,20 @@ public sealed class PipelineWorkspace : IAsyncDisposable
         }
     }
 
-    public static async Task<PipelineWorkspace> StartAsync()
+    /// <param name="customize">Changes to the simulated cluster's options (a docker-env node, a remote cluster, another runtime).</param>
+    public static async Task<PipelineWorkspace> StartAsync(Func<SimOptions, SimOptions>? customize = null)
     {
         DockerDaemon.Require();
         Requirements.RequireTool("kubectl", "the gcloud SDK's kubectl dispatcher, or any kubectl 1.29-1.33");
         var root = new TempDirectory("pipeline");
         Directory.CreateDirectory(root.Combine("home"));
         Directory.CreateDirectory(root.Combine("tmp"));
-        var cluster = await SimulatedCluster.StartAsync(new SimOptions
+        var options = new SimOptions
         {
             MinikubeHome = root.Combine("minikube"),
             PodStartDelay = TimeSpan.FromMilliseconds(200),
-        });
+        };
+        var cluster = await SimulatedCluster.StartAsync(customize?.Invoke(options) ?? options);
         return new PipelineWorkspace(root, cluster);
     }
 
@@ -108,12 +110,17 @@ public sealed class PipelineWorkspace : IAsyncDisposable
     public void WriteManifest(string service, string pullPolicy, int progressDeadlineSeconds = 600) =>
         _root.WriteFile($"project/k8s/{service}.yaml", KubernetesManifests.Deployment(service, $"{Image(service)}:latest", pullPolicy, Namespace, progressDeadlineSeconds));
 
-    public void WriteConfig(string kubeContext = "minikube") =>
+    /// <summary>
+    /// The services file. Delivery is load unless said otherwise: the default simulated node keeps its images in the
+    /// simulation's process, where no docker CLI can build (docker-env tests start a cluster with a real node daemon).
+    /// </summary>
+    public void WriteConfig(string kubeContext = "minikube", string imageDelivery = "load", string? registry = null) =>
         _root.WriteFile("project/redeploy.json", $$"""
             {
               "namespace": "{{Namespace}}",
               "kubeContext": "{{kubeContext}}",
               "minikubeProfile": "minikube",
+              "imageDelivery": "{{imageDelivery}}",{{(registry is null ? "" : $"\n  \"registry\": \"{registry}\",")}}
               "manifests": ["k8s/namespace.yaml", "k8s/bot.yaml", "k8s/web.yaml"],
               "services": [
                 { "name": "bot", "image": "{{Image("bot")}}", "context": "bot" },

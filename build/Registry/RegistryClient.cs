@@ -1,0 +1,141 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+
+namespace Build.Registry;
+
+/// <summary>What the registry said to a <c>GET /v2/</c>.</summary>
+public enum RegistryAccess
+{
+    /// <summary>It answers and lets us in (anonymously, or with the credentials).</summary>
+    Open,
+
+    /// <summary>It wants a login and there are no credentials for it.</summary>
+    NeedsLogin,
+
+    /// <summary>It refused the credentials.</summary>
+    Denied,
+}
+
+/// <summary>
+/// The bit of the registry HTTP API (distribution v2) the build asks itself, so that it needs no process per image:
+/// does the registry answer and let us in, and which manifest digest a tag has. Plain HTTP for a registry on
+/// loopback (as docker treats it), HTTPS otherwise; Basic credentials, or a Bearer token got with them.
+/// </summary>
+public sealed class RegistryClient(RegistryAddress registry, RegistryCredentials? credentials, TimeSpan timeout) : IDisposable
+{
+    private static readonly string[] ManifestTypes =
+    [
+        "application/vnd.docker.distribution.manifest.v2+json",
+        "application/vnd.docker.distribution.manifest.list.v2+json",
+        "application/vnd.oci.image.manifest.v1+json",
+        "application/vnd.oci.image.index.v1+json",
+    ];
+
+    private readonly HttpClient _http = new() { Timeout = timeout, BaseAddress = new Uri($"{(registry.IsLoopback ? "http" : "https")}://{registry.Host}/") };
+    private readonly SemaphoreSlim _answering = new(1, 1);
+    private AuthenticationHeaderValue? _authorization;
+
+    public async Task<RegistryAccess> CheckAsync(CancellationToken cancellation)
+    {
+        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, "v2/"), cancellation);
+        return response.StatusCode switch
+        {
+            HttpStatusCode.Unauthorized => credentials is null ? RegistryAccess.NeedsLogin : RegistryAccess.Denied,
+            HttpStatusCode.Forbidden => RegistryAccess.Denied,
+            _ when response.IsSuccessStatusCode => RegistryAccess.Open,
+            var status => throw new HttpRequestException($"GET /v2/ answered {(int)status} {status}"),
+        };
+    }
+
+    /// <summary>The digest of <paramref name="repository"/>:<paramref name="tag"/> (repository without the host), or null when the registry does not have it.</summary>
+    public async Task<string?> ManifestDigestAsync(string repository, string tag, CancellationToken cancellation)
+    {
+        using var response = await SendAsync(
+            () =>
+            {
+                var request = new HttpRequestMessage(HttpMethod.Head, $"v2/{repository}/manifests/{tag}");
+                foreach (var type in ManifestTypes)
+                {
+                    request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(type));
+                }
+
+                return request;
+            },
+            cancellation);
+        return response.StatusCode switch
+        {
+            HttpStatusCode.NotFound => null,
+            _ when response.IsSuccessStatusCode && response.Headers.TryGetValues("Docker-Content-Digest", out var digest) => digest.First(),
+            var status => throw new HttpRequestException($"HEAD /v2/{repository}/manifests/{tag} answered {(int)status} {status}"),
+        };
+    }
+
+    public void Dispose()
+    {
+        _http.Dispose();
+        _answering.Dispose();
+    }
+
+    /// <summary>
+    /// Sends the request; on 401 answers the registry's challenge (Basic, or a Bearer token) and sends it again. Requests
+    /// run in parallel, so the answer is made once and shared.
+    /// </summary>
+    private async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> create, CancellationToken cancellation)
+    {
+        var sentWith = _authorization;
+        using (var request = create())
+        {
+            request.Headers.Authorization = sentWith;
+            var response = await _http.SendAsync(request, cancellation);
+            if (response.StatusCode != HttpStatusCode.Unauthorized || credentials is null)
+            {
+                return response;
+            }
+
+            await _answering.WaitAsync(cancellation);
+            try
+            {
+                if (_authorization == sentWith)
+                {
+                    _authorization = await AnswerAsync(response.Headers.WwwAuthenticate.FirstOrDefault(), cancellation);
+                }
+            }
+            finally
+            {
+                _answering.Release();
+                response.Dispose();
+            }
+        }
+
+        using var retry = create();
+        retry.Headers.Authorization = _authorization;
+        return await _http.SendAsync(retry, cancellation);
+    }
+
+    private async Task<AuthenticationHeaderValue?> AnswerAsync(AuthenticationHeaderValue? challenge, CancellationToken cancellation)
+    {
+        var basic = new AuthenticationHeaderValue("Basic", credentials!.Auth);
+        if (challenge is null || !challenge.Scheme.Equals("Bearer", StringComparison.OrdinalIgnoreCase))
+        {
+            return basic;
+        }
+
+        var fields = (challenge.Parameter ?? "").Split(',')
+            .Select(part => part.Split('=', 2))
+            .Where(pair => pair.Length == 2)
+            .ToDictionary(pair => pair[0].Trim(), pair => pair[1].Trim().Trim('"'), StringComparer.OrdinalIgnoreCase);
+        if (!fields.TryGetValue("realm", out var realm))
+        {
+            return basic;
+        }
+
+        var query = string.Join("&", new[] { "service", "scope" }.Where(fields.ContainsKey).Select(k => $"{k}={Uri.EscapeDataString(fields[k])}"));
+        using var tokenRequest = new HttpRequestMessage(HttpMethod.Get, query.Length == 0 ? realm : $"{realm}?{query}");
+        tokenRequest.Headers.Authorization = basic;
+        using var tokenResponse = await _http.SendAsync(tokenRequest, cancellation);
+        var body = JsonNode.Parse(await tokenResponse.Content.ReadAsStringAsync(cancellation));
+        var token = body?["token"]?.GetValue<string>() ?? body?["access_token"]?.GetValue<string>();
+        return token is null ? basic : new AuthenticationHeaderValue("Bearer", token);
+    }
+}
