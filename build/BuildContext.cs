@@ -4,6 +4,8 @@ using Build.Infrastructure;
 using Build.Kubernetes;
 using Build.Minikube;
 using Build.Tools;
+using Cake.Common.Build;
+using Cake.Common.Build.GitHubActions;
 using Cake.Core;
 using Cake.Core.Diagnostics;
 using Cake.Frosting;
@@ -27,7 +29,7 @@ public sealed class BuildContext : FrostingContext
         Settings = BuildSettings.Parse(
             context.Arguments, context.Environment.GetEnvironmentVariable, context.Environment.WorkingDirectory.FullPath, System.Environment.GetCommandLineArgs()[1..]);
         _config = new Lazy<RedeployConfig>(() => RedeployConfig.Load(Settings.ConfigPath).WithOverrides(Settings));
-        GitHub = new GitHubActions(context.Environment.GetEnvironmentVariable);
+        GitHub = context.GitHubActions();
     }
 
     public BuildSettings Settings { get; }
@@ -35,7 +37,8 @@ public sealed class BuildContext : FrostingContext
     /// <summary>The services file with the command line's overrides, read when first needed (Setup, for the targets that use it).</summary>
     public RedeployConfig Config => _config.Value;
 
-    public GitHubActions GitHub { get; }
+    /// <summary>Cake's GitHub Actions provider: log groups and the step summary when the run is a GitHub Actions job.</summary>
+    public IGitHubActionsProvider GitHub { get; }
 
     /// <summary>Ctrl-C and SIGTERM: long waits end when it is cancelled.</summary>
     public BuildCancellation Cancellation { get; }
@@ -110,7 +113,7 @@ public sealed class BuildContext : FrostingContext
 
     /// <summary>Runs a long step with a spinner in a terminal, or with plain progress lines elsewhere.</summary>
     public T WithProgress<T>(string step, string activity, Func<T> work, Func<T, TimeSpan, string>? finished = null) =>
-        Progress.Run(Progress.IsInteractive(GitHub), step, activity, text => LogText(text), work, finished);
+        Progress.Run(Progress.IsInteractive(GitHub.IsRunningOnGitHubActions), step, activity, text => LogText(text), work, finished);
 
     /// <summary>Logs one line of a tool's output, prefixed with whose it is; safe from parallel builds.</summary>
     public void LogLine(string prefix, string line) => LogText($"[{prefix}] {line}");

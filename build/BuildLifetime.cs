@@ -87,20 +87,18 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
 
     private static void WriteStepSummary(BuildContext context, ITeardownContext info)
     {
-        if (context.GitHub.StepSummaryFile is not { } file)
+        if (!context.GitHub.IsRunningOnGitHubActions || context.GitHub.Environment.Runtime.StepSummary is null)
         {
             return;
         }
 
-        var target = context.Target;
-        var error = info.ThrownException?.Message;
         try
         {
-            File.AppendAllText(file, GitHubActions.Summary(target, info.Successful, error, context.Report.ToTable()));
+            context.GitHub.Commands.SetStepSummary(StepSummary.Markdown(context.Target, info.Successful, info.ThrownException?.Message, context.Report.ToTable()));
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            context.Log.Warning("Could not write the GitHub step summary to {0}: {1}", file, exception.Message);
+            context.Log.Warning("Could not write the GitHub step summary to {0}: {1}", context.GitHub.Environment.Runtime.StepSummary.FullPath, exception.Message);
         }
     }
 

@@ -20,11 +20,10 @@ public sealed class ImageDelivery : FrostingTask<BuildContext>
     public override void Run(BuildContext context)
     {
         var config = context.Config;
-        var profile = NeedsProfile(config.ImageDelivery, config.Registry)
-            ? context.MinikubeProfileInfo(context.Minikube(Deadlines.Quick))
-                ?? throw new BuildInputException($"minikube profile {config.MinikubeProfile} does not exist (minikube profile list). Create it with minikube start -p {config.MinikubeProfile}.")
-            : null;
-        var choice = DeliveryChoice.Decide(config.ImageDelivery, config.Registry, profile);
+        var delivers = context.TasksToRun.Contains(nameof(MinikubeImageLoad));
+        var choice = !delivers && config.ImageDelivery == DeliveryMode.Auto && config.Registry is null
+            ? new DeliveryChoice(DeliveryMode.Load, "this run delivers no image (no MinikubeImageLoad), so it builds with the local Docker daemon", null)
+            : DeliveryChoice.Decide(config.ImageDelivery, config.Registry, NeedsProfile(config.ImageDelivery, config.Registry) ? Profile(context) : null);
         var nodeDaemon = choice.Mode == DeliveryMode.DockerEnv ? NodeDaemon(context, ref choice) : null;
         context.Delivery = choice;
         context.Log.Information("ImageDelivery: {0}: {1}.", DeliveryChoice.Name(choice.Mode), choice.Reason);
@@ -45,7 +44,7 @@ public sealed class ImageDelivery : FrostingTask<BuildContext>
         }
 
         context.Log.Verbose("ImageDelivery: docker {0} builds with daemon {1} ({2}).", docker.Client, docker.Server, context.DockerEnvironment);
-        if (choice.Mode == DeliveryMode.Load)
+        if (choice.Mode == DeliveryMode.Load && delivers)
         {
             context.NodeImagesBefore = context.MinikubeImageList(context.Minikube(Deadlines.Quick));
         }
@@ -71,6 +70,20 @@ public sealed class ImageDelivery : FrostingTask<BuildContext>
         catch (ToolFailedException failure)
         {
             throw new BuildInputException($"minikube docker-env failed: {string.Join(" ", failure.Result.LastLines(2)).Trim()} Use --{ArgumentNames.ImageDelivery.Name}=load.");
+        }
+    }
+
+    private static ProfileInfo Profile(BuildContext context)
+    {
+        var profile = context.Config.MinikubeProfile;
+        try
+        {
+            return context.MinikubeProfileInfo(context.Minikube(Deadlines.Quick))
+                ?? throw new BuildInputException($"minikube profile {profile} does not exist (minikube profile list). Create it with minikube start -p {profile}, or choose --{ArgumentNames.ImageDelivery.Name}=registry.");
+        }
+        catch (ToolNotFoundException missing)
+        {
+            throw new BuildInputException($"{missing.Message} ImageDelivery asks minikube how to reach profile {profile}; with a registry, pass --{ArgumentNames.Registry.Name}=HOST instead.");
         }
     }
 

@@ -20,7 +20,7 @@ public sealed class Preflight : FrostingTask<BuildContext>
         var clock = Stopwatch.StartNew();
         var config = context.Config;
         var usesMinikube = !DeliveryChoice.AvoidsMinikube(config.ImageDelivery, config.Registry) &&
-            (context.TasksToRun.Contains(nameof(MinikubeImageLoad)) || context.TasksToRun.Contains(nameof(ImageDelivery)));
+            (context.TasksToRun.Contains(nameof(MinikubeImageLoad)) || (context.TasksToRun.Contains(nameof(ImageDelivery)) && config.ImageDelivery == DeliveryMode.DockerEnv));
         var touchesCluster = context.TasksToRun.Contains(nameof(Rollout)) || context.TasksToRun.Contains(nameof(ApplyManifests));
         var needsDeployments = context.TasksToRun.Contains(nameof(Rollout)) && !context.TasksToRun.Contains(nameof(ApplyManifests));
 

@@ -29,6 +29,7 @@ public sealed class DesktopHelperWorkspace : IDisposable
         _root.WriteFile("project/redeploy.json", $$"""
             {
               "namespace": "coin-pilot-ns",
+              "imageDelivery": "load",
               "services": [ { "name": "app", "image": "{{Image}}", "context": "app" } ]
             }
             """);

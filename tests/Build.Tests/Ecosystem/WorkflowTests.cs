@@ -86,13 +86,16 @@ public sealed partial class WorkflowTests
     }
 
     [Fact]
-    public void The_e2e_workflow_runs_Redeploy_twice_the_second_time_with_desktop_exe_configured()
+    public void The_e2e_workflow_loads_twice_the_second_time_with_desktop_exe_configured_then_builds_with_docker_env()
     {
         var workflow = Read(RedeployE2e);
         var commands = workflow.JobIds.SelectMany(id => WorkflowText.Commands(workflow.Job(id))).ToList();
         var redeploys = commands.Where(c => RedeployCommand().IsMatch(c)).ToList();
 
-        Assert.True(redeploys.Count == 2, $"expected two ./build.sh --target=Redeploy runs, found:\n{string.Join('\n', redeploys)}");
+        Assert.True(redeploys.Count == 3, $"expected three ./build.sh --target=Redeploy runs, found:\n{string.Join('\n', redeploys)}");
+        Assert.Equal(2, redeploys.Count(r => r.Contains("--image-delivery=load", StringComparison.Ordinal)));
+        Assert.Contains("--image-delivery=docker-env", redeploys[2]);
+        Assert.Contains(commands, c => c.Contains("eval \"$(minikube -p minikube docker-env)\"", StringComparison.Ordinal));
         Assert.Contains("\"credsStore\":\"desktop.exe\"", workflow.Text);
         Assert.Contains("docker-credential-desktop.exe", workflow.Text);
         Assert.Contains("--keep-docker-creds=1", workflow.Text);

@@ -18,18 +18,59 @@ public sealed class OutputTests
     {
         var table = new TextTable("Service", "Rollout").Add("bot", "failed|x");
 
-        var summary = GitHubActions.Summary("Redeploy", succeeded: false, "Rollout failed for bot", table);
+        var summary = StepSummary.Markdown("Redeploy", succeeded: false, "Rollout failed for bot", table);
 
         Assert.Equal(
             "### `./build.sh --target=Redeploy` failed\n\n| Service | Rollout |\n| --- | --- |\n| bot | failed\\|x |\n\n```\nRollout failed for bot\n```\n",
             summary);
     }
 
-    [Fact]
-    public void GitHub_mode_follows_GITHUB_ACTIONS()
+    [Theory]
+    [InlineData(true, null, null, true)]
+    [InlineData(false, null, null, false)]
+    [InlineData(false, "1", null, true)]
+    [InlineData(false, null, "true", true)]
+    public void Colour_codes_only_go_to_a_terminal_or_a_ci_log_that_renders_them(bool terminal, string? teamCity, string? gitHubActions, bool ansi)
     {
-        Assert.True(new GitHubActions(n => n == "GITHUB_ACTIONS" ? "true" : n == "GITHUB_STEP_SUMMARY" ? "/s" : null).StepSummaryFile == "/s");
-        Assert.Null(new GitHubActions(n => n == "GITHUB_STEP_SUMMARY" ? "/s" : null).StepSummaryFile);
+        var cake = new FakeConsole();
+        var console = new TerminalAwareConsole(cake, terminal, name => name switch
+        {
+            "TEAMCITY_VERSION" => teamCity,
+            "GITHUB_ACTIONS" => gitHubActions,
+            _ => null,
+        });
+
+        Assert.Equal(ansi, console.SupportAnsiEscapeCodes);
+    }
+
+    /// <summary>Cake's console as it decides when TERM looks like a terminal: colour.</summary>
+    private sealed class FakeConsole : Cake.Core.IConsole
+    {
+        public ConsoleColor ForegroundColor { get; set; }
+
+        public ConsoleColor BackgroundColor { get; set; }
+
+        public bool SupportAnsiEscapeCodes => true;
+
+        public void Write(string format, params object[] arg)
+        {
+        }
+
+        public void WriteLine(string format, params object[] arg)
+        {
+        }
+
+        public void WriteError(string format, params object[] arg)
+        {
+        }
+
+        public void WriteErrorLine(string format, params object[] arg)
+        {
+        }
+
+        public void ResetColor()
+        {
+        }
     }
 
     [Theory]

@@ -142,6 +142,25 @@ public sealed class FailurePathTests
     }
 
     [SkippableFact]
+    public async Task A_cluster_that_goes_away_during_the_wait_ends_the_run_at_the_timeout_and_says_so()
+    {
+        await using var workspace = await DeployedAsync();
+        Crashing(workspace, "bot");
+        using var run = workspace.Start("--target=Redeploy", "--services=bot", "--rollout-timeout=10s");
+        await run.WaitForOutputAsync("Rollout: waiting for bot", TimeSpan.FromSeconds(90));
+        var clock = Stopwatch.StartNew();
+        await workspace.Cluster.SetProfileStateAsync(ClusterSim.ProfileState.Stopped);
+
+        var exit = await run.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(1, exit);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10 + 10 + 5), $"took {clock.Elapsed} after the cluster went away");
+        Assert.Contains("Rollout of deployment/bot failed: not finished after 10s", run.Output);
+        Assert.Contains("The cluster stopped answering", run.Output);
+        Assert.Contains("To undo bot: kubectl --context=minikube --namespace=coin-pilot-ns rollout undo deployment/bot", run.Output);
+    }
+
+    [SkippableFact]
     public async Task A_hung_cluster_is_found_before_anything_is_built()
     {
         await using var workspace = await DeployedAsync();
