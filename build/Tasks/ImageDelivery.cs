@@ -13,11 +13,11 @@ namespace Build.Tasks;
 [TaskName(nameof(ImageDelivery))]
 [IsDependentOn(typeof(Preflight))]
 [TaskDescription("Chooses how images reach the cluster (load, docker-env or registry) and prepares docker for it: minikube's daemon for docker-env, a registry login for registry. Checks the Docker daemon the build uses answers.")]
-public sealed class ImageDelivery : FrostingTask<BuildContext>
+public sealed class ImageDelivery : AsyncFrostingTask<BuildContext>
 {
     private static readonly TimeSpan RegistryDeadline = TimeSpan.FromSeconds(10);
 
-    public override void Run(BuildContext context)
+    public override async Task RunAsync(BuildContext context)
     {
         var config = context.Config;
         var delivers = context.TasksToRun.Contains(nameof(MinikubeImageLoad));
@@ -31,7 +31,7 @@ public sealed class ImageDelivery : FrostingTask<BuildContext>
         context.DockerEnvironment = choice.Mode switch
         {
             DeliveryMode.DockerEnv => context.ToolEnvironment.With(nodeDaemon!),
-            DeliveryMode.Registry => LogIn(context, choice.Registry!),
+            DeliveryMode.Registry => await LogInAsync(context, choice.Registry!),
             _ => context.ToolEnvironment,
         };
 
@@ -96,7 +96,7 @@ public sealed class ImageDelivery : FrostingTask<BuildContext>
     /// with docker login --password-stdin into a temporary config), or from RegistryLogin's saved login. The user's
     /// own docker config is never written.
     /// </summary>
-    private static ToolEnvironment LogIn(BuildContext context, RegistryAddress registry)
+    private static async Task<ToolEnvironment> LogInAsync(BuildContext context, RegistryAddress registry)
     {
         var configText = ReadConfig(EffectiveConfigFile(context));
         var credentials = RegistryCredentials.Inline(configText, registry.Host, "an inline login in the docker config");
@@ -128,7 +128,7 @@ public sealed class ImageDelivery : FrostingTask<BuildContext>
         RegistryAccess access;
         try
         {
-            access = client.CheckAsync(context.Cancellation.Token).GetAwaiter().GetResult();
+            access = await client.CheckAsync(context.Cancellation.Token);
         }
         catch (Exception failure) when (failure is HttpRequestException or TaskCanceledException)
         {

@@ -13,9 +13,9 @@ namespace Build.Tasks;
 [TaskName(nameof(Preflight))]
 [IsDependentOn(typeof(ClusterLock))]
 [TaskDescription("Checks the cluster before anything is built: the minikube profile runs, the cluster answers, the namespace, deployments and containers exist. Reads the deployments for the later tasks.")]
-public sealed class Preflight : FrostingTask<BuildContext>
+public sealed class Preflight : AsyncFrostingTask<BuildContext>
 {
-    public override void Run(BuildContext context)
+    public override async Task RunAsync(BuildContext context)
     {
         var clock = Stopwatch.StartNew();
         var config = context.Config;
@@ -26,17 +26,17 @@ public sealed class Preflight : FrostingTask<BuildContext>
 
         // Independent processes, each with a short deadline: run them at once.
         var kubectl = context.Kubectl(Deadlines.Preflight, Deadlines.PreflightRequest);
-        var profile = usesMinikube ? Task.Run(() => context.MinikubeStatus(context.Minikube(Deadlines.Preflight))) : null;
-        var @namespace = touchesCluster ? Task.Run(() => context.KubectlGetJson(kubectl, "namespace", config.Namespace)) : null;
-        var deployments = needsDeployments ? Task.Run(() => context.KubectlGetDeployments(kubectl)) : null;
+        var profile = Check(usesMinikube, () => context.MinikubeStatus(context.Minikube(Deadlines.Preflight)), "minikube status");
+        var @namespace = Check(touchesCluster, () => context.KubectlGetJson(kubectl, "namespace", config.Namespace), "kubectl", config);
+        var deployments = Check(needsDeployments, () => context.KubectlGetDeployments(kubectl), "kubectl", config);
 
         var problems = new List<string>();
-        var (status, statusProblem) = Outcome(profile, "minikube status");
+        var (status, statusProblem) = await profile;
         problems.AddIfSome(statusProblem ?? (status is null ? null : PreflightChecks.ProfileProblem(config.MinikubeProfile, status)));
 
-        var (namespaceObject, clusterProblem) = Outcome(@namespace, "kubectl", config);
+        var (namespaceObject, clusterProblem) = await @namespace;
         problems.AddIfSome(clusterProblem);
-        var (found, deploymentsProblem) = Outcome(deployments, "kubectl", config);
+        var (found, deploymentsProblem) = await deployments;
         if (clusterProblem is null && needsDeployments)
         {
             problems.AddRange(namespaceObject is null
@@ -74,31 +74,30 @@ public sealed class Preflight : FrostingTask<BuildContext>
         return parts.Count == 0 ? "nothing to check" : string.Join("; ", parts);
     }
 
-    /// <summary>A check's result, or the problem that kept it from giving one (a missing tool, a failed or hung call).</summary>
-    private static (T? Value, string? Problem) Outcome<T>(Task<T>? check, string tool, RedeployConfig? cluster = null)
-    {
-        if (check is null)
+    /// <summary>
+    /// Runs a check on the thread pool (when <paramref name="wanted"/>); its result, or the problem that kept it from
+    /// giving one (a missing tool, a failed or hung call), worded for the user.
+    /// </summary>
+    private static Task<(T? Value, string? Problem)> Check<T>(bool wanted, Func<T> read, string tool, RedeployConfig? cluster = null) =>
+        !wanted ? Task.FromResult<(T?, string?)>((default, null)) : Task.Run<(T?, string?)>(() =>
         {
-            return (default, null);
-        }
-
-        try
-        {
-            return (check.GetAwaiter().GetResult(), null);
-        }
-        catch (ToolNotFoundException missing)
-        {
-            return (default, missing.Message);
-        }
-        catch (Exception failure) when (cluster is not null && failure is ToolFailedException or ToolTimeoutException)
-        {
-            return (default, PreflightChecks.ClusterProblem(cluster, failure));
-        }
-        catch (Exception failure) when (failure is ToolFailedException or ToolTimeoutException or FormatException)
-        {
-            return (default, $"{tool} failed: {failure.Message}");
-        }
-    }
+            try
+            {
+                return (read(), null);
+            }
+            catch (ToolNotFoundException missing)
+            {
+                return (default, missing.Message);
+            }
+            catch (Exception failure) when (cluster is not null && failure is ToolFailedException or ToolTimeoutException)
+            {
+                return (default, PreflightChecks.ClusterProblem(cluster, failure));
+            }
+            catch (Exception failure) when (failure is ToolFailedException or ToolTimeoutException or FormatException)
+            {
+                return (default, $"{tool} failed: {failure.Message}");
+            }
+        });
 }
 
 internal static class ProblemList
