@@ -99,7 +99,7 @@ internal sealed class DaemonEngine : INodeEngine
 
     public async Task<LoadResult> LoadAsync(Stream archive, long? sizeHint, CancellationToken cancel)
     {
-        var counting = new CountingReadStream(archive);
+        var counting = new CountingStream(archive);
         var (status, body) = await api.SendAsync(HttpMethod.Post, "images/load?quiet=1", DockerApi.Tar(counting), cancel);
         var loaded = new List<string>();
         foreach (var line in body.Split('\n', StringSplitOptions.RemoveEmptyEntries))
@@ -184,51 +184,4 @@ internal sealed class DaemonEngine : INodeEngine
 
     private static IEnumerable<string> Strings(JsonObject obj, string key) =>
         obj.Arr(key)?.Select(t => t?.GetValue<string>() ?? "").Where(t => t.Length > 0) ?? [];
-
-    /// <summary>Counts what the daemon read of the archive.</summary>
-    private sealed class CountingReadStream(Stream inner) : Stream
-    {
-        public long BytesRead { get; private set; }
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => BytesRead;
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            var read = inner.Read(buffer, offset, count);
-            BytesRead += read;
-            return read;
-        }
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            var read = await inner.ReadAsync(buffer, cancellationToken);
-            BytesRead += read;
-            return read;
-        }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    }
 }
