@@ -105,6 +105,11 @@ internal sealed class ControllerLoop : IAsyncDisposable
             kubelet.Sync(now);
             garbageCollector.Sync();
         }
+        catch (Api.ApiException notFound) when (notFound.Code == 404)
+        {
+            // An object was deleted between a controller's read and its write (kubectl delete raced the sync). A real
+            // controller gets the same NotFound, drops the work item and finds the object gone on the next pass.
+        }
         catch (Exception e)
         {
             lock (errors)
