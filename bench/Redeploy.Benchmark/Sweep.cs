@@ -21,6 +21,7 @@ public static class Sweep
     public static async Task<IReadOnlyList<string>> RunAsync(IReadOnlyList<int> sizes, int rounds, string buildDll, bool verbose)
     {
         var results = sizes.ToDictionary(size => size, _ => new SizeResults());
+        var loadBefore = LoadAverage();
         var workspaces = new Dictionary<int, SweepWorkspace>();
         try
         {
@@ -57,7 +58,7 @@ public static class Sweep
             }
         }
 
-        return Report(sizes, rounds, results);
+        return Report(sizes, rounds, results, $"load average (1 min) {loadBefore} at the start, {LoadAverage()} at the end, on {Environment.ProcessorCount} cores");
     }
 
     /// <summary>One case: a timed run without shims, then the same case again (changed again, if a change) with them.</summary>
@@ -97,7 +98,7 @@ public static class Sweep
         return result.Elapsed.TotalSeconds;
     }
 
-    private static IReadOnlyList<string> Report(IReadOnlyList<int> sizes, int rounds, Dictionary<int, SizeResults> results)
+    private static IReadOnlyList<string> Report(IReadOnlyList<int> sizes, int rounds, Dictionary<int, SizeResults> results, string load)
     {
         var smallest = sizes.Min();
         var largest = sizes.Max();
@@ -105,8 +106,8 @@ public static class Sweep
         {
             new[]
             {
-                "Services", "No-op wall", "No-op calls d/k/m (total)", $"Ratio vs {smallest}",
-                "One changed wall", "One changed calls d/k/m (total)", $"Ratio vs {smallest}", "Rollouts no-op/one",
+                "Services", "No-op wall (min-max)", "No-op calls d/k/m (total)", $"Ratio vs {smallest}",
+                "One changed wall (min-max)", "One changed calls d/k/m (total)", $"Ratio vs {smallest}", "Rollouts no-op/one",
             },
         };
         foreach (var size in sizes)
@@ -115,10 +116,10 @@ public static class Sweep
             table.Add(
             [
                 $"{size}",
-                $"{Wall(result.NoOp):0.00}s",
+                Spread(result.NoOp),
                 Calls(result.NoOp),
                 $"{Wall(result.NoOp) / Wall(results[smallest].NoOp):0.00}x",
-                $"{Wall(result.Change):0.00}s",
+                Spread(result.Change),
                 Calls(result.Change),
                 $"{Wall(result.Change) / Wall(results[smallest].Change):0.00}x",
                 $"{Rollouts(result.NoOp)}/{Rollouts(result.Change)}",
@@ -127,7 +128,7 @@ public static class Sweep
 
         var lines = new List<string>
         {
-            $"Service-count sweep: ./build.sh --target=Redeploy with N generated services, simulated minikube, {rounds} round(s); medians. " +
+            $"Service-count sweep: ./build.sh --target=Redeploy with N generated services, simulated minikube, {rounds} round(s); medians ({load}). " +
             "Calls: the build's own docker/kubectl/minikube processes, counted in a second run of each case.",
         };
         lines.AddRange(Tables.Format(table));
@@ -147,6 +148,14 @@ public static class Sweep
     }
 
     private static string YesNo(bool value) => value ? "yes" : "no";
+
+    /// <summary>"1.26s (0.94-1.36)": the median wall time, and the fastest and slowest round (the machine is shared).</summary>
+    private static string Spread(List<Measured> runs) =>
+        $"{Wall(runs):0.00}s ({runs.Min(r => r.Seconds):0.00}-{runs.Max(r => r.Seconds):0.00})";
+
+    /// <summary>The 1-minute load average, or "?" where /proc/loadavg is not there.</summary>
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
 
     private static double Wall(List<Measured> runs) => Startup.Median(runs.Select(r => r.Seconds));
 
