@@ -6,10 +6,11 @@ namespace Redeploy.Benchmark;
 /// <summary>
 /// The service-count sweep: for each size, a fresh simulated cluster with that many generated services, deployed
 /// once; then, each round, a no-op ./build.sh --target=Redeploy (nothing changed) and a one-service change (one
-/// content file changed). Each case is run twice: once timed, with the tools as they are, and once with
-/// recording shims on PATH that count the build's docker, kubectl and minikube processes (the shims cost a
-/// process each, so they stay out of the timed run). The sizes take turns, in a rotated order each round, so
-/// that none always runs on the warmer or the busier machine. Medians over the rounds.
+/// content file changed). The machine is shared and its load drifts, so the timed runs of the sizes follow each
+/// other closely: each round times the no-op of every size in a rotated order and then in the reverse order (2, 10,
+/// 20, 20, 10, 2), then the one-service change the same way; a drift then hits every size alike. Calls are counted
+/// after that, in one more run of each case with recording shims on PATH that count the build's docker, kubectl
+/// and minikube processes (the shims cost a process each, so no timed run has them). Medians over all timed runs.
 /// </summary>
 public static class Sweep
 {
@@ -37,16 +38,25 @@ public static class Sweep
             for (var round = 1; round <= rounds; round++)
             {
                 var order = sizes.Skip((round - 1) % sizes.Count).Concat(sizes.Take((round - 1) % sizes.Count)).ToList();
-                Console.Error.WriteLine($"sweep round {round}/{rounds}: {string.Join(", ", order)} services...");
+                var timedOrder = order.Concat(Enumerable.Reverse(order)).ToList();
+                Console.Error.WriteLine($"sweep round {round}/{rounds}: {string.Join(", ", timedOrder)} services...");
+
+                // Each round changes another service (each time to new content).
+                string Changed(int size) => SweepWorkspace.Service((round - 1) % size + 1);
+                foreach (var size in timedOrder)
+                {
+                    results[size].NoOp.Add(await TimeAsync(workspaces[size], buildDll, change: null, verbose));
+                }
+
+                foreach (var size in timedOrder)
+                {
+                    results[size].Change.Add(await TimeAsync(workspaces[size], buildDll, Changed(size), verbose));
+                }
+
                 foreach (var size in order)
                 {
-                    var workspace = workspaces[size];
-                    var result = results[size];
-
-                    // The same service is changed for the timed and the counted run (each time to new content).
-                    var changed = SweepWorkspace.Service((round - 1) % size + 1);
-                    result.NoOp.Add(await MeasureAsync(workspace, buildDll, change: null, verbose, $"{size} services, no-op"));
-                    result.Change.Add(await MeasureAsync(workspace, buildDll, changed, verbose, $"{size} services, {changed} changed"));
+                    results[size].NoOpCalls.Add(await CountAsync(workspaces[size], buildDll, change: null, verbose));
+                    results[size].ChangeCalls.Add(await CountAsync(workspaces[size], buildDll, Changed(size), verbose));
                 }
             }
         }
@@ -61,8 +71,8 @@ public static class Sweep
         return Report(sizes, rounds, results, $"load average (1 min) {loadBefore} at the start, {LoadAverage()} at the end, on {Environment.ProcessorCount} cores");
     }
 
-    /// <summary>One case: a timed run without shims, then the same case again (changed again, if a change) with them.</summary>
-    private static async Task<Measured> MeasureAsync(SweepWorkspace workspace, string buildDll, string? change, bool verbose, string what)
+    /// <summary>One timed Redeploy (without shims) after changing <paramref name="change"/>, if given: its wall time and the rollouts it started.</summary>
+    private static async Task<Timed> TimeAsync(SweepWorkspace workspace, string buildDll, string? change, bool verbose)
     {
         var rollouts = workspace.Rollouts;
         if (change is not null)
@@ -71,7 +81,18 @@ public static class Sweep
         }
 
         var seconds = await RunBuildAsync(workspace, buildDll, "Redeploy", workspace.Environment);
-        var timedRollouts = workspace.Rollouts - rollouts;
+        var timed = new Timed(seconds, workspace.Rollouts - rollouts);
+        if (verbose)
+        {
+            Console.Error.WriteLine($"  {workspace.Count} services, {change ?? "nothing"} changed: {timed.Seconds:0.00}s, {timed.Rollouts} rollout(s)");
+        }
+
+        return timed;
+    }
+
+    /// <summary>One Redeploy with the recording shims on PATH, after changing <paramref name="change"/>, if given: the tool calls it made.</summary>
+    private static async Task<ToolCalls> CountAsync(SweepWorkspace workspace, string buildDll, string? change, bool verbose)
+    {
         if (change is not null)
         {
             workspace.Change(change);
@@ -80,10 +101,10 @@ public static class Sweep
         var calls = await workspace.Calls.CountAsync(() => RunBuildAsync(workspace, buildDll, "Redeploy", workspace.RecordingEnvironment));
         if (verbose)
         {
-            Console.Error.WriteLine($"  {what}: {seconds:0.00}s, calls {calls}:\n    {string.Join("\n    ", calls.Lines)}");
+            Console.Error.WriteLine($"  {workspace.Count} services, {change ?? "nothing"} changed: calls {calls}:\n    {string.Join("\n    ", calls.Lines)}");
         }
 
-        return new Measured(seconds, calls, timedRollouts);
+        return calls;
     }
 
     /// <summary>Runs the compiled build as ./build.sh would (dotnet Build.dll) and returns its wall time in seconds.</summary>
@@ -117,10 +138,10 @@ public static class Sweep
             [
                 $"{size}",
                 Spread(result.NoOp),
-                Calls(result.NoOp),
+                Calls(result.NoOpCalls),
                 $"{Wall(result.NoOp) / Wall(results[smallest].NoOp):0.00}x",
                 Spread(result.Change),
-                Calls(result.Change),
+                Calls(result.ChangeCalls),
                 $"{Wall(result.Change) / Wall(results[smallest].Change):0.00}x",
                 $"{Rollouts(result.NoOp)}/{Rollouts(result.Change)}",
             ]);
@@ -128,14 +149,14 @@ public static class Sweep
 
         var lines = new List<string>
         {
-            $"Service-count sweep: ./build.sh --target=Redeploy with N generated services, simulated minikube, {rounds} round(s); medians ({load}). " +
-            "Calls: the build's own docker/kubectl/minikube processes, counted in a second run of each case.",
+            $"Service-count sweep: ./build.sh --target=Redeploy with N generated services, simulated minikube, {rounds} round(s) of two timed runs per case; medians ({load}). " +
+            "Calls: the build's own docker/kubectl/minikube processes, counted in one more run of each case per round.",
         };
         lines.AddRange(Tables.Format(table));
 
         var big = results[largest];
-        var noOpCalls = MedianTotal(big.NoOp);
-        var changeCalls = MedianTotal(big.Change);
+        var noOpCalls = MedianTotal(big.NoOpCalls);
+        var changeCalls = MedianTotal(big.ChangeCalls);
         var noOpRatio = Wall(big.NoOp) / Wall(results[smallest].NoOp);
         var changeRatio = Wall(big.Change) / Wall(results[smallest].Change);
         var holds = noOpCalls <= NoOpCallLimit && noOpRatio <= WallLimit && changeCalls <= ChangeCallLimit && changeRatio <= WallLimit;
@@ -149,37 +170,41 @@ public static class Sweep
 
     private static string YesNo(bool value) => value ? "yes" : "no";
 
-    /// <summary>"1.26s (0.94-1.36)": the median wall time, and the fastest and slowest round (the machine is shared).</summary>
-    private static string Spread(List<Measured> runs) =>
+    /// <summary>"1.26s (0.94-1.36)": the median wall time, and the fastest and slowest run (the machine is shared).</summary>
+    private static string Spread(List<Timed> runs) =>
         $"{Wall(runs):0.00}s ({runs.Min(r => r.Seconds):0.00}-{runs.Max(r => r.Seconds):0.00})";
 
     /// <summary>The 1-minute load average, or "?" where /proc/loadavg is not there.</summary>
     private static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
 
-    private static double Wall(List<Measured> runs) => Startup.Median(runs.Select(r => r.Seconds));
+    private static double Wall(List<Timed> runs) => Startup.Median(runs.Select(r => r.Seconds));
 
-    private static double MedianTotal(List<Measured> runs) => Startup.Median(runs.Select(r => (double)r.Calls.Total));
+    private static double MedianTotal(List<ToolCalls> runs) => Startup.Median(runs.Select(r => (double)r.Total));
 
     /// <summary>Median calls per tool and in all; "varied" when the rounds did not all make the same calls.</summary>
-    private static string Calls(List<Measured> runs)
+    private static string Calls(List<ToolCalls> runs)
     {
-        string Median(Func<ToolCalls, int> count) => Startup.Median(runs.Select(r => (double)count(r.Calls))).ToString("0.#", CultureInfo.InvariantCulture);
-        var varied = runs.Select(r => r.Calls.ToString()).Distinct().Count() > 1 ? ", varied" : "";
+        string Median(Func<ToolCalls, int> count) => Startup.Median(runs.Select(r => (double)count(r))).ToString("0.#", CultureInfo.InvariantCulture);
+        var varied = runs.Select(r => r.ToString()).Distinct().Count() > 1 ? ", varied" : "";
         return $"{Median(c => c.Docker)}/{Median(c => c.Kubectl)}/{Median(c => c.Minikube)} ({Median(c => c.Total)}{varied})";
     }
 
-    /// <summary>The rollouts the timed runs started, as a range when they differed.</summary>
-    private static string Rollouts(List<Measured> runs) =>
+    /// <summary>The rollouts each timed run started, as a range when they differed.</summary>
+    private static string Rollouts(List<Timed> runs) =>
         runs.Min(r => r.Rollouts) == runs.Max(r => r.Rollouts) ? $"{runs[0].Rollouts}" : $"{runs.Min(r => r.Rollouts)}-{runs.Max(r => r.Rollouts)}";
 
-    /// <summary>One case's timed run (seconds, rollouts it started) and its counted run's calls.</summary>
-    private sealed record Measured(double Seconds, ToolCalls Calls, int Rollouts);
+    /// <summary>One timed run: its wall time, and the rollouts it started.</summary>
+    private sealed record Timed(double Seconds, int Rollouts);
 
     private sealed class SizeResults
     {
-        public List<Measured> NoOp { get; } = [];
+        public List<Timed> NoOp { get; } = [];
 
-        public List<Measured> Change { get; } = [];
+        public List<Timed> Change { get; } = [];
+
+        public List<ToolCalls> NoOpCalls { get; } = [];
+
+        public List<ToolCalls> ChangeCalls { get; } = [];
     }
 }
