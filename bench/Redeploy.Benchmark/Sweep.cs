@@ -23,6 +23,7 @@ public static class Sweep
     {
         var results = sizes.ToDictionary(size => size, _ => new SizeResults());
         var loadBefore = LoadAverage();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var workspaces = new Dictionary<int, SweepWorkspace>();
         try
         {
@@ -68,7 +69,7 @@ public static class Sweep
             }
         }
 
-        return Report(sizes, rounds, results, $"load average (1 min) {loadBefore} at the start, {LoadAverage()} at the end, on {Environment.ProcessorCount} cores");
+        return Report(sizes, rounds, results, $"took {clock.Elapsed.TotalMinutes:0.0} min; load average (1 min) {loadBefore} at the start, {LoadAverage()} at the end, on {Environment.ProcessorCount} cores");
     }
 
     /// <summary>One timed Redeploy (without shims) after changing <paramref name="change"/>, if given: its wall time and the rollouts it started.</summary>
