@@ -10,9 +10,10 @@ using TestSupport;
 //   same simulated minikube profile (tests/ClusterSim): a first redeploy, one with nothing changed, one with one
 //   service changed. Prints medians over the rounds, the ratios against the naive sequence, what each loaded and
 //   restarted, and the build host's peak memory.
-// - sweep: for each service count of --sweep, a fresh simulated cluster with that many generated services; times a
-//   no-op Redeploy and a one-service change and counts the build's docker/kubectl/minikube calls (Sweep.cs), over
-//   --rounds rounds, and says whether the goal holds at the largest count against the smallest.
+// - sweep: for each service count of --sweep, a fresh simulated cluster with that many generated services; each of
+//   --rounds rounds times a no-op Redeploy and a one-service change twice per count (the counts back to back, there
+//   and back), and counts the build's docker/kubectl/minikube calls in one more run of each (Sweep.cs). Prints
+//   medians, and whether the goal holds at the largest count against the smallest.
 // --verbose prints Cake's task report of each compared redeploy and the command lines each sweep run made.
 // A benchmark: it prints numbers, it does not pass or fail on them.
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
