@@ -70,6 +70,7 @@ public sealed class SweepWorkspace : IAsyncDisposable
             root.WriteFile("redeploy.json", $$"""
                 {
                   "namespace": "{{Namespace}}",
+                  "imageDelivery": "load",
                   "manifests": [{{string.Join(", ", manifests)}}],
                   "services": [
                     {{string.Join(",\n    ", services)}}

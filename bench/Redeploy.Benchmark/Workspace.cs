@@ -48,6 +48,7 @@ public sealed class Workspace : IAsyncDisposable
         root.WriteFile("redeploy/redeploy.json", $$"""
             {
               "namespace": "{{Namespace("redeploy")}}",
+              "imageDelivery": "load",
               "services": [
                 { "name": "bot", "image": "{{workspace.Image("redeploy", "bot")}}", "context": "bot" },
                 { "name": "dashboard", "image": "{{workspace.Image("redeploy", "dashboard")}}", "context": "dashboard" }
