@@ -31,6 +31,13 @@ up_to_date() {
 }
 
 if ! up_to_date; then
+  # dotnet publish, like the build, needs a writable temporary directory; without one NuGet retries forever.
+  tmp="${TMPDIR:-/tmp}"
+  if ! probe="$(mktemp "$tmp/.coinpilot-probe.XXXXXX" 2>/dev/null)"; then
+    echo "build.sh: cannot write to $tmp (TMPDIR): point TMPDIR at a writable directory" >&2
+    exit 1
+  fi
+  rm -f "$probe"
   mkdir -p "$output"
   # Written before compiling: an edit made while the compiler runs is newer than the stamp, so it is seen.
   next="$(mktemp "$output/.inputs.stamp.XXXXXX")"

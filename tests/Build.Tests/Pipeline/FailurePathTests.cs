@@ -252,6 +252,20 @@ public sealed class FailurePathTests
     }
 
     [SkippableFact]
+    public async Task A_pod_stuck_in_container_creating_is_named_in_the_diagnosis()
+    {
+        await using var workspace = await DeployedAsync();
+        workspace.WriteDockerfile("bot", ("io.clustersim.start", "never"));
+
+        var run = await workspace.RunAsync("--target=Redeploy", "--services=bot", "--rollout-timeout=6s");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("Rollout of deployment/bot failed: not finished after 6s", run.Output);
+        Assert.Matches(@"pod bot-\S+: container bot is ContainerCreating", run.Output);
+        Assert.Contains("The container has not started yet: the node is still preparing it", run.Output);
+    }
+
+    [SkippableFact]
     public async Task A_progress_deadline_and_its_pods_are_diagnosed()
     {
         await using var workspace = await PipelineWorkspace.StartAsync();
