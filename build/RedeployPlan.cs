@@ -83,7 +83,7 @@ public static class RedeployPlan
         var config = context.Config;
         try
         {
-            var profile = config.ImageDelivery is Build.Delivery.DeliveryMode.Auto && config.Registry is null || config.ImageDelivery is Build.Delivery.DeliveryMode.DockerEnv
+            var profile = Build.Delivery.DeliveryChoice.NeedsProfile(config.ImageDelivery, config.Registry)
                 ? Minikube.MinikubeAliases.MinikubeProfileInfo(context, context.Minikube(Deadlines.Preflight))
                 : null;
             var choice = Build.Delivery.DeliveryChoice.Decide(config.ImageDelivery, config.Registry, profile);

@@ -38,6 +38,10 @@ public sealed record DeliveryChoice(DeliveryMode Mode, string Reason, RegistryAd
         _ => throw new BuildInputException($"{source}={text} is not an image delivery: use auto, load, docker-env or registry."),
     };
 
+    /// <summary>True when choosing the delivery needs <c>minikube profile list</c> (auto without a registry, or docker-env).</summary>
+    public static bool NeedsProfile(DeliveryMode requested, RegistryAddress? registry) =>
+        requested == DeliveryMode.DockerEnv || (requested == DeliveryMode.Auto && registry is null);
+
     /// <summary>True when the delivery needs nothing of minikube (it may involve a cluster that is not a minikube profile).</summary>
     public static bool AvoidsMinikube(DeliveryMode requested, RegistryAddress? registry) =>
         requested == DeliveryMode.Registry || (requested == DeliveryMode.Auto && registry is not null);

@@ -18,7 +18,6 @@ public sealed class TemporaryDockerConfig : IDisposable
     public const string OwnerFile = ".coinpilot-owner.json";
 
     private const UnixFileMode PrivateDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-    private const UnixFileMode PrivateFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     private readonly EventHandler _removeOnExit;
 
@@ -44,8 +43,8 @@ public sealed class TemporaryDockerConfig : IDisposable
         var path = CreatePrivateDirectory(tempRoot);
         try
         {
-            WritePrivateFile(System.IO.Path.Combine(path, OwnerFile), JsonSerializer.Serialize(OwnerMarker.ForCurrentProcess()));
-            WritePrivateFile(System.IO.Path.Combine(path, "config.json"), configJson);
+            Infrastructure.PrivateFile.Write(System.IO.Path.Combine(path, OwnerFile), JsonSerializer.Serialize(OwnerMarker.ForCurrentProcess()));
+            Infrastructure.PrivateFile.Write(System.IO.Path.Combine(path, "config.json"), configJson);
             return new TemporaryDockerConfig(path, LinkUserEntries(path, userDockerDirectory, warn ?? (_ => { })));
         }
         catch
@@ -67,9 +66,7 @@ public sealed class TemporaryDockerConfig : IDisposable
         var auths = config["auths"] as JsonObject ?? new JsonObject();
         config["auths"] = auths;
         auths[host] = new JsonObject { ["auth"] = auth };
-        var replacement = ConfigFile + ".new";
-        WritePrivateFile(replacement, config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        File.Move(replacement, ConfigFile, overwrite: true);
+        Infrastructure.PrivateFile.Write(ConfigFile, config.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 
     /// <summary>Removes the directory. Links are removed as links: what they point to is never touched.</summary>
@@ -126,19 +123,6 @@ public sealed class TemporaryDockerConfig : IDisposable
 
             return path;
         }
-    }
-
-    private static void WritePrivateFile(string path, string content)
-    {
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = PrivateFile;
-        }
-
-        // No byte order mark: docker's JSON parser rejects one ("invalid character 'ï'").
-        using var writer = new StreamWriter(path, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false), options);
-        writer.Write(content);
     }
 
     private static List<string> LinkUserEntries(string path, string userDockerDirectory, Action<string> warn)

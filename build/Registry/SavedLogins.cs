@@ -38,19 +38,7 @@ public sealed class SavedLogins(string path)
 
         auths[host] = new JsonObject { ["auth"] = credentials.Auth };
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-        var temporary = Path + "." + Environment.ProcessId + ".tmp";
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        using (var writer = new StreamWriter(temporary, new System.Text.UTF8Encoding(false), options))
-        {
-            writer.Write(document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        }
-
-        File.Move(temporary, Path, overwrite: true);
+        PrivateFile.Write(Path, document.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 
     private string Read()

@@ -23,7 +23,7 @@ public sealed class ImageDelivery : AsyncFrostingTask<BuildContext>
         var delivers = context.TasksToRun.Contains(nameof(MinikubeImageLoad));
         var choice = !delivers && config.ImageDelivery == DeliveryMode.Auto && config.Registry is null
             ? new DeliveryChoice(DeliveryMode.Load, "this run delivers no image (no MinikubeImageLoad), so it builds with the local Docker daemon", null)
-            : DeliveryChoice.Decide(config.ImageDelivery, config.Registry, NeedsProfile(config.ImageDelivery, config.Registry) ? Profile(context) : null);
+            : DeliveryChoice.Decide(config.ImageDelivery, config.Registry, DeliveryChoice.NeedsProfile(config.ImageDelivery, config.Registry) ? Profile(context) : null);
         var nodeDaemon = choice.Mode == DeliveryMode.DockerEnv ? NodeDaemon(context, ref choice) : null;
         context.Delivery = choice;
         context.Log.Information("ImageDelivery: {0}: {1}.", DeliveryChoice.Name(choice.Mode), choice.Reason);
@@ -86,9 +86,6 @@ public sealed class ImageDelivery : AsyncFrostingTask<BuildContext>
             throw new BuildInputException($"{missing.Message} ImageDelivery asks minikube how to reach profile {profile}; with a registry, pass --{ArgumentNames.Registry.Name}=HOST instead.");
         }
     }
-
-    private static bool NeedsProfile(DeliveryMode requested, RegistryAddress? registry) =>
-        requested == DeliveryMode.DockerEnv || (requested == DeliveryMode.Auto && registry is null);
 
     /// <summary>
     /// Makes sure docker can push to the registry, and returns the environment docker runs with. Credentials come, in

@@ -277,4 +277,28 @@ public sealed class DockerConfigFallbackTests
         Assert.DoesNotContain("U0VDUkVULVZBTFVF", everythingButTheConfig);
         Assert.Contains("U0VDUkVULVZBTFVF", decision.ConfigJson);
     }
+
+    [Fact]
+    public void A_login_config_drops_every_credential_store_and_keeps_inline_logins_and_settings()
+    {
+        var json = DockerConfigFallback.WithoutCredentialStores("""
+            { "credsStore": "osxkeychain", "credHelpers": { "gcr.io": "gcloud" }, "currentContext": "colima",
+              "auths": { "registry.example.com": { "auth": "dXNlcjpw" }, "placeholder.example.com": {} } }
+            """);
+
+        var config = System.Text.Json.Nodes.JsonNode.Parse(json)!.AsObject();
+        Assert.Equal(["currentContext", "auths"], config.Select(p => p.Key));
+        Assert.Equal(["registry.example.com"], config["auths"]!.AsObject().Select(p => p.Key));
+    }
+
+    [Theory]
+    [InlineData("""{ "credsStore": "pass" }""", true)]
+    [InlineData("""{ "credHelpers": { "registry.example.com": "ecr-login" } }""", true)]
+    [InlineData("""{ "credHelpers": { "other.example.com": "ecr-login" } }""", false)]
+    [InlineData("""{ "auths": {} }""", false)]
+    [InlineData(null, false)]
+    public void A_credential_store_that_could_hold_the_registrys_login_is_recognised(string? config, bool has)
+    {
+        Assert.Equal(has, DockerConfigFallback.HasCredentialStoreFor(config, "registry.example.com"));
+    }
 }
