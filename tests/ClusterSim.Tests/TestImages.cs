@@ -49,7 +49,10 @@ internal sealed class TestImages : IAsyncDisposable
             labels.Add($"LABEL io.clustersim.log=\"{log.Replace("\n", "\\\\n")}\"");
         }
 
-        await File.WriteAllTextAsync(Path.Combine(dir, "Dockerfile"), $"FROM scratch\nCOPY content.txt /content.txt\n{string.Join("\n", labels)}\n");
+        // The label before COPY keeps this repository's layers its own: tests run in parallel and remove their images,
+        // and a build that found another test's identical layer in docker's cache fails when that test removes it.
+        await File.WriteAllTextAsync(Path.Combine(dir, "Dockerfile"),
+            $"FROM scratch\nLABEL io.clustersim.test-images=\"{Repository}\"\nCOPY content.txt /content.txt\n{string.Join("\n", labels)}\n");
         var build = await ProcessRunner.RunAsync("docker", ["build", "-q", "-t", reference, dir], timeout: TimeSpan.FromMinutes(2));
         Assert.True(build.ExitCode == 0, $"docker build {reference}: {build}");
         var id = (await IdAsync(reference))!;

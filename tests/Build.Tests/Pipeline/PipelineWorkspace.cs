@@ -23,7 +23,7 @@ public sealed class PipelineWorkspace : IAsyncDisposable
         Cluster = cluster;
         foreach (var service in Services)
         {
-            _root.WriteFile($"project/{service}/content.txt", $"{service} version 1\n");
+            _root.WriteFile($"project/{service}/content.txt", $"{service} version 1 of {_prefix}\n"); // no layer shared with another test's images
             WriteDockerfile(service);
             WriteManifest(service, "IfNotPresent");
         }
