@@ -33,6 +33,9 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
         {
             var config = context.Config; // a mistake in the services file is reported here
             refusal = tasks.Intersect(ChangesCluster).Any() ? PreflightChecks.ContextProblem(config.KubeContext, config.MinikubeProfile, context.Settings.AllowContext) : null;
+            refusal ??= config.ImageDelivery == Delivery.DeliveryMode.Registry && config.Registry is null
+                ? $"--{ArgumentNames.ImageDelivery.Name}=registry needs a registry: pass --{ArgumentNames.Registry.Name}=HOST[:PORT][/PREFIX] or set \"registry\" in {Path.GetFileName(config.FilePath)}."
+                : null;
         }
         if (context.Settings.DryRun)
         {

@@ -253,4 +253,17 @@ public sealed class DeliveryTests
         Assert.Contains($"./build.sh --target=RegistryLogin --registry={registry.Host}", run.Output);
         Assert.DoesNotContain("Step 1/", run.Output);
     }
+
+    [SkippableFact]
+    public async Task Registry_delivery_without_a_registry_stops_before_anything_runs()
+    {
+        await using var workspace = await PipelineWorkspace.StartAsync();
+
+        var run = await workspace.RunAsync("--target=Redeploy", "--image-delivery=registry");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("Error: --image-delivery=registry needs a registry: pass --registry=HOST[:PORT][/PREFIX]", run.Output);
+        Assert.DoesNotContain("Preflight:", run.Output);
+        Assert.Empty(workspace.Cluster.MinikubeCalls);
+    }
 }

@@ -133,7 +133,7 @@ public sealed class FailurePathTests
         var exit = await run.WaitForExitAsync(TimeSpan.FromSeconds(60));
 
         Assert.Equal(1, exit);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10 + 10 + 5), $"took {clock.Elapsed} after the hang");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10 + 10 + 10), $"took {clock.Elapsed} after the hang"); // the timeout, the diagnosis's deadline, start-up
         Assert.Contains("Rollout of deployment/bot failed: not finished after 10s", run.Output);
         Assert.Contains("The cluster stopped answering.", run.Output);
         Assert.Contains("Not rolled back (--rollback-on-failure): the cluster does not answer. When it does, run: kubectl --context=minikube --namespace=coin-pilot-ns rollout undo deployment/bot", run.Output);
@@ -154,7 +154,7 @@ public sealed class FailurePathTests
         var exit = await run.WaitForExitAsync(TimeSpan.FromSeconds(60));
 
         Assert.Equal(1, exit);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10 + 10 + 5), $"took {clock.Elapsed} after the cluster went away");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(10 + 10 + 10), $"took {clock.Elapsed} after the cluster went away");
         Assert.Contains("Rollout of deployment/bot failed: not finished after 10s", run.Output);
         Assert.Contains("The cluster stopped answering", run.Output);
         Assert.Contains("To undo bot: kubectl --context=minikube --namespace=coin-pilot-ns rollout undo deployment/bot", run.Output);
