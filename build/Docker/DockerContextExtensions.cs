@@ -109,8 +109,12 @@ public static class DockerContextExtensions
         return digest ?? throw new CakeException($"docker push {reference} printed no digest.");
     }
 
+    /// <summary>
+    /// <c>docker tag IMAGE REFERENCE</c>. Cake.Docker's <c>DockerTag</c> takes no settings, so no environment or deadline:
+    /// the tag goes through <c>DockerCustomCommand</c>, which does.
+    /// </summary>
     public static void DockerTagImage(this ICakeContext context, ToolEnvironment environment, ImageId image, string reference) =>
-        context.DockerTag(environment.ApplyTo(new DockerImageTagSettings { ToolTimeout = QuickCommand }), image.ToString(), reference);
+        context.DockerCustomCommand(environment.ApplyTo(new DockerCustomCommandSettings { ToolTimeout = QuickCommand }), $"tag {image} {reference}");
 
     /// <summary>
     /// The ID of each of <paramref name="references"/> (tags, digests or image IDs) the daemon has, with one

@@ -23,18 +23,13 @@ public static class DockerAliases
         new DockerRunner<DockerImageBuildSettings>(context).Run("image build", settings ?? new(), [path]);
     }
 
-    /// <summary><c>docker tag SOURCE TARGET</c>.</summary>
+    /// <summary><c>docker tag SOURCE TARGET</c> (as in Cake.Docker, without settings: use <c>DockerCustomCommand</c> for an environment or a deadline).</summary>
     [CakeMethodAlias]
-    public static void DockerTag(this ICakeContext context, string imageReference, string registryReference) =>
-        context.DockerTag(new DockerImageTagSettings(), imageReference, registryReference);
-
-    /// <summary><c>docker tag SOURCE TARGET</c> with tool settings (environment, deadline). Not in Cake.Docker 1.5.0.</summary>
-    [CakeMethodAlias]
-    public static void DockerTag(this ICakeContext context, DockerImageTagSettings settings, string imageReference, string registryReference)
+    public static void DockerTag(this ICakeContext context, string imageReference, string registryReference)
     {
         ArgumentException.ThrowIfNullOrEmpty(imageReference);
         ArgumentException.ThrowIfNullOrEmpty(registryReference);
-        new DockerRunner<DockerImageTagSettings>(context).Run("tag", settings, [imageReference, registryReference]);
+        new DockerRunner<DockerImageTagSettings>(context).Run("tag", new DockerImageTagSettings(), [imageReference, registryReference]);
     }
 
     /// <summary><c>docker push REFERENCE</c>.</summary>
