@@ -100,11 +100,7 @@ public sealed class DeliveryWorkspace : IAsyncDisposable
     {
         get
         {
-            var environment = Cluster.ClientEnvironment.ToDictionary(p => p.Key, p => (string?)p.Value);
-            environment["HOME"] = _root.Combine("home");
-            environment["DOTNET_CLI_HOME"] = System.Environment.GetEnvironmentVariable("HOME");
-            environment["DOCKER_CONFIG"] = null;
-            environment["NO_COLOR"] = "1";
+            var environment = Workspace.ClientEnvironment(Cluster, _root.Combine("home"));
             environment["COINPILOT_REGISTRY_USERNAME"] = _registry?.User;
             environment["COINPILOT_REGISTRY_PASSWORD"] = _registry?.Password;
             return environment;

@@ -91,12 +91,7 @@ public sealed class SweepWorkspace : IAsyncDisposable
     {
         get
         {
-            var environment = Cluster.ClientEnvironment.ToDictionary(p => p.Key, p => (string?)p.Value);
-            environment["HOME"] = _root.Combine("home");
-            environment["DOTNET_CLI_HOME"] = System.Environment.GetEnvironmentVariable("HOME");
-            environment["DOCKER_CONFIG"] = null;
-            environment["NO_COLOR"] = "1";
-            return environment;
+            return Workspace.ClientEnvironment(Cluster, _root.Combine("home"));
         }
     }
 

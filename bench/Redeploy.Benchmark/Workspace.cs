@@ -63,13 +63,22 @@ public sealed class Workspace : IAsyncDisposable
     {
         get
         {
-            var environment = Cluster.ClientEnvironment.ToDictionary(p => p.Key, p => (string?)p.Value);
-            environment["HOME"] = _root.Combine("home");
-            environment["DOTNET_CLI_HOME"] = System.Environment.GetEnvironmentVariable("HOME");
-            environment["DOCKER_CONFIG"] = null;
-            environment["NO_COLOR"] = "1";
-            return environment;
+            return ClientEnvironment(Cluster, _root.Combine("home"));
         }
+    }
+
+    /// <summary>
+    /// What a benchmark's child processes run with: the cluster's client environment (PATH with its minikube, KUBECONFIG,
+    /// MINIKUBE_HOME), an empty HOME (no docker credential store), no DOCKER_CONFIG, no colour codes.
+    /// </summary>
+    public static Dictionary<string, string?> ClientEnvironment(ClusterSim.SimulatedCluster cluster, string home)
+    {
+        var environment = cluster.ClientEnvironment.ToDictionary(p => p.Key, p => (string?)p.Value);
+        environment["HOME"] = home;
+        environment["DOTNET_CLI_HOME"] = System.Environment.GetEnvironmentVariable("HOME");
+        environment["DOCKER_CONFIG"] = null;
+        environment["NO_COLOR"] = "1";
+        return environment;
     }
 
     public static string Namespace(string pipeline) => $"{pipeline}-ns";

@@ -16,12 +16,30 @@ public sealed class BenchmarkTests
         var benchmark = Path.Combine(AppContext.BaseDirectory, "Redeploy.Benchmark.dll");
 
         var run = await ProcessRunner.RunAsync(
-            "dotnet", [benchmark, "--build-dll", BuildProcess.BuildDll, "--rounds", "1", "--blob-mb", "1"], timeout: TimeSpan.FromMinutes(5));
+            "dotnet", [benchmark, "--build-dll", BuildProcess.BuildDll, "--rounds", "1", "--blob-mb", "1", "--only", "compare"], timeout: TimeSpan.FromMinutes(5));
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("Case                 Redeploy  Naive", run.StandardOutput);
         Assert.Matches(@"first redeploy\s+[\d.]+s\s+[\d.]+s\s+[\d.]+x\s+1/2\s+2/2\s+2/2\s+yes/yes\s+\d+ MB", run.StandardOutput);
         Assert.Matches(@"nothing changed\s+[\d.]+s\s+[\d.]+s\s+[\d.]+x\s+0/2\s+0/0\s+0/2\s+yes/yes", run.StandardOutput);
         Assert.Matches(@"one service changed\s+[\d.]+s\s+[\d.]+s\s+[\d.]+x\s+1/2\s+1/0\s+1/2\s+yes/no", run.StandardOutput);
+    }
+
+    [SkippableFact]
+    public async Task The_sweep_counts_the_same_calls_at_every_size_and_the_delivery_section_times_each_mode()
+    {
+        DockerDaemon.Require();
+        Requirements.RequireTool("kubectl", "the gcloud SDK's kubectl dispatcher, or any kubectl 1.29-1.33");
+        var benchmark = Path.Combine(AppContext.BaseDirectory, "Redeploy.Benchmark.dll");
+
+        var run = await ProcessRunner.RunAsync(
+            "dotnet", [benchmark, "--build-dll", BuildProcess.BuildDll, "--rounds", "1", "--blob-mb", "1", "--only", "sweep,delivery", "--sweep", "2,4"],
+            timeout: TimeSpan.FromMinutes(6));
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Matches(@"\n2\s+[\d.]+s \([\d.-]+\)\s+3/2/2 \(7\)\s+1\.00x\s+[\d.]+s \([\d.-]+\)\s+5/5/4 \(14\)", run.StandardOutput);
+        Assert.Matches(@"\n4\s+[\d.]+s \([\d.-]+\)\s+3/2/2 \(7\)", run.StandardOutput);
+        Assert.Contains("Case                 load", run.StandardOutput);
+        Assert.Matches(@"one service changed\s+[\d.]+s\s+[\d.]+s", run.StandardOutput);
     }
 }
