@@ -28,14 +28,9 @@ public sealed class ImageDelivery : AsyncFrostingTask<BuildContext>
         context.Delivery = choice;
         context.Log.Information("ImageDelivery: {0}: {1}.", DeliveryChoice.Name(choice.Mode), choice.Reason);
 
-        context.DockerEnvironment = choice.Mode switch
-        {
-            DeliveryMode.DockerEnv => context.ToolEnvironment.With(nodeDaemon!),
-            DeliveryMode.Registry => await LogInAsync(context, choice.Registry!),
-            _ => context.ToolEnvironment,
-        };
-
-        var docker = context.DockerVersion(context.DockerEnvironment, Deadlines.Preflight);
+        // The daemon first: a registry login goes through it too (docker login asks the daemon to check it).
+        var daemon = choice.Mode == DeliveryMode.DockerEnv ? context.ToolEnvironment.With(nodeDaemon!) : context.ToolEnvironment;
+        var docker = context.DockerVersion(daemon, Deadlines.Preflight);
         if (PreflightChecks.DockerProblem(docker.Server, docker.Problem) is { } problem)
         {
             throw new BuildInputException(choice.Mode == DeliveryMode.DockerEnv
@@ -43,6 +38,7 @@ public sealed class ImageDelivery : AsyncFrostingTask<BuildContext>
                 : problem);
         }
 
+        context.DockerEnvironment = choice.Mode == DeliveryMode.Registry ? await LogInAsync(context, choice.Registry!) : daemon;
         context.Log.Verbose("ImageDelivery: docker {0} builds with daemon {1} ({2}).", docker.Client, docker.Server, context.DockerEnvironment);
         if (choice.Mode == DeliveryMode.Load && delivers)
         {
@@ -108,7 +104,14 @@ public sealed class ImageDelivery : AsyncFrostingTask<BuildContext>
                 environment = context.ToolEnvironment.With(EnvironmentVariableNames.DockerConfig, temporary.Path);
                 if (fromEnvironment is not null)
                 {
-                    context.DockerLoginWithStdin(environment, registry.Host, login.Username, login.Password);
+                    try
+                    {
+                        context.DockerLoginWithStdin(environment, registry.Host, login.Username, login.Password);
+                    }
+                    catch (CakeException refused)
+                    {
+                        throw new BuildInputException($"Registry {registry.Host} refused the login of {login}: {refused.Message.Split('\n').Last().Trim()}");
+                    }
                 }
                 else
                 {

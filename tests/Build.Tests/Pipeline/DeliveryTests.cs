@@ -266,4 +266,21 @@ public sealed class DeliveryTests
         Assert.DoesNotContain("Preflight:", run.Output);
         Assert.Empty(workspace.Cluster.MinikubeCalls);
     }
+
+    [SkippableFact]
+    public async Task A_wrong_password_from_the_environment_is_refused_by_name_without_showing_it()
+    {
+        var (workspace, registry) = await RemoteAsync(pullSecret: true);
+        await using var _ = workspace;
+        await using var __ = registry;
+        var environment = WithLogin(workspace, registry);
+        environment["COINPILOT_REGISTRY_PASSWORD"] = "wrong-" + registry.Password;
+
+        var run = await BuildProcess.RunAsync([$"--config={workspace.ConfigFile}", "--target=Redeploy", "--allow-context=shared-dev"], environment);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains($"Error: Registry {registry.Host} refused the login of {registry.User} (COINPILOT_REGISTRY_USERNAME/COINPILOT_REGISTRY_PASSWORD)", run.Output);
+        Assert.DoesNotContain(registry.Password, run.Output);
+        Assert.DoesNotContain("Step 1/", run.Output);
+    }
 }
