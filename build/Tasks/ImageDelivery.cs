@@ -139,7 +139,7 @@ public sealed class ImageDelivery : AsyncFrostingTask<BuildContext>
         return access switch
         {
             RegistryAccess.Denied => throw new BuildInputException($"Registry {registry.Host} refused the login of {credentials}. Check the user name and password."),
-            RegistryAccess.NeedsLogin when !DockerConfigFallback.HasCredentialStoreFor(ReadConfig(EffectiveConfigFile(context)), registry.Host) =>
+            RegistryAccess.NeedsLogin when !DockerConfigFallback.HasCredentialStoreFor(configText, registry.Host) =>
                 throw new BuildInputException(
                     $"Registry {registry.Host} needs a login and this run has none. Give it one of: an inline login in your docker config (docker login, without a credential store); " +
                     $"{EnvironmentVariableNames.RegistryUsername} and {EnvironmentVariableNames.RegistryPassword}; or, once, ./build.sh --target=RegistryLogin --registry={registry.Host} --registry-username=NAME (the password on standard input)."),
