@@ -26,11 +26,14 @@ public sealed class BuildContext : FrostingContext
         : base(context)
     {
         Cancellation = cancellation;
-        Settings = BuildSettings.Parse(
-            context.Arguments, context.Environment.GetEnvironmentVariable, context.Environment.WorkingDirectory.FullPath, System.Environment.GetCommandLineArgs()[1..]);
+        Host = HostEnvironment.Read(context.Environment.GetEnvironmentVariable, OperatingSystem.IsWindows());
+        Settings = BuildSettings.Parse(context.Arguments, Host, context.Environment.WorkingDirectory.FullPath, System.Environment.GetCommandLineArgs()[1..]);
         _config = new Lazy<RedeployConfig>(() => RedeployConfig.Load(Settings.ConfigPath).WithOverrides(Settings));
         GitHub = context.GitHubActions();
     }
+
+    /// <summary>The environment variables the build reads, read once.</summary>
+    public HostEnvironment Host { get; }
 
     public BuildSettings Settings { get; }
 
@@ -43,26 +46,19 @@ public sealed class BuildContext : FrostingContext
     /// <summary>Ctrl-C and SIGTERM: long waits end when it is cancelled.</summary>
     public BuildCancellation Cancellation { get; }
 
-    /// <summary>What CredsFallback looks at, from the process environment.</summary>
-    public FallbackInputs FallbackInputs => new(
-        System.Environment.GetEnvironmentVariable(EnvironmentVariableNames.DockerConfig),
-        System.Environment.GetEnvironmentVariable(OperatingSystem.IsWindows() ? EnvironmentVariableNames.UserProfile : EnvironmentVariableNames.Home),
-        Settings.KeepDockerCreds,
-        DockerConfigFile.Read);
+    /// <summary>What CredsFallback looks at: the user's DOCKER_CONFIG and home, and the opt-out.</summary>
+    public FallbackInputs FallbackInputs(KeepCredsSetting keep) => new(Host.DockerConfig, Host.Home, keep, DockerConfigFile.Read);
 
-    /// <summary>Set by Setup: the target task.</summary>
-    public string Target { get; set; } = "Default";
-
-    /// <summary>Set by Setup: the tasks this run executes.</summary>
-    public IReadOnlySet<string> TasksToRun { get; set; } = new HashSet<string>();
+    /// <summary>Set by Setup: what this run is about (its target, its tasks and what they declare).</summary>
+    public RunIntent Intent { get; set; } = RunIntent.None;
 
     // ---- results of tasks ----
 
     /// <summary>Set by CredsFallback: what every docker, minikube and kubectl process gets on top of the build's environment.</summary>
     public ToolEnvironment ToolEnvironment { get; set; } = ToolEnvironment.Inherited;
 
-    /// <summary>Set by CredsFallback: the temporary DOCKER_CONFIG, removed by Teardown.</summary>
-    public TemporaryDockerConfig? TemporaryDockerConfig { get; set; }
+    /// <summary>Set by CredsFallback: the docker configuration of the run and its temporary configs, which Teardown removes.</summary>
+    public DockerConfigSession? DockerConfig { get; set; }
 
     /// <summary>Set by ClusterLock: held until Teardown releases it.</summary>
     public RedeployLock? Lock { get; set; }
@@ -70,20 +66,8 @@ public sealed class BuildContext : FrostingContext
     /// <summary>Set by Preflight: the namespace's deployments as they were before this run changed anything.</summary>
     public ClusterState? Cluster { get; set; }
 
-    /// <summary>Set by ImageDelivery: how images reach the cluster, and why.</summary>
-    public Delivery.DeliveryChoice? Delivery { get; set; }
-
-    /// <summary>
-    /// Set by ImageDelivery: what the docker processes that build, tag, inspect and push get. The tool environment, plus
-    /// minikube's daemon (<c>minikube docker-env</c>) for docker-env delivery.
-    /// </summary>
-    public ToolEnvironment? DockerEnvironment { get; set; }
-
-    /// <summary>Set by ImageDelivery for load delivery: the node's images before anything was loaded.</summary>
-    public NodeImages? NodeImagesBefore { get; set; }
-
-    /// <summary>Set by ImageDelivery for registry delivery: the login the build itself uses to ask the registry what it has.</summary>
-    public Registry.RegistryCredentials? RegistryCredentials { get; set; }
+    /// <summary>Set by ImageDelivery: how images reach the cluster (the choice, the docker environment, what each step does).</summary>
+    public Delivery.DeliveryStrategy? Delivery { get; set; }
 
     /// <summary>Set by DockerBuild: the images it made, in the order of the services file.</summary>
     public List<BuiltImage> BuiltImages { get; } = [];
@@ -109,11 +93,14 @@ public sealed class BuildContext : FrostingContext
     public MinikubeSettings Minikube(TimeSpan deadline) =>
         ToolEnvironment.ApplyTo(new MinikubeSettings { Profile = Config.MinikubeProfile, ToolTimeout = deadline });
 
+    /// <summary>Where hints point: this run's profile, context, namespace and delivery.</summary>
+    public Delivery.HintContext Hints => new(Config.MinikubeProfile, Config.KubeContext, Config.Namespace, Delivery);
+
     // ---- output ----
 
     /// <summary>Runs a long step with a spinner in a terminal, or with plain progress lines elsewhere.</summary>
     public T WithProgress<T>(string step, string activity, Func<T> work, Func<T, TimeSpan, string>? finished = null) =>
-        Progress.Run(Progress.IsInteractive(GitHub.IsRunningOnGitHubActions), step, activity, text => LogText(text), work, finished);
+        Progress.Run(Progress.IsInteractive(GitHub.IsRunningOnGitHubActions || Host.Ci), step, activity, text => LogText(text), work, finished);
 
     /// <summary>Logs one line of a tool's output, prefixed with whose it is; safe from parallel builds.</summary>
     public void LogLine(string prefix, string line) => LogText($"[{prefix}] {line}");
@@ -127,14 +114,23 @@ public sealed class BuildContext : FrostingContext
     }
 
     /// <summary>
-    /// Logs text as it is, at Normal verbosity. (Cake highlights format arguments, which suits a value in a
-    /// sentence but not a whole line of tool output, so the text itself is the format, braces escaped.)
+    /// Logs text as it is, at the verbosity Cake gives its level (errors even at quiet, information at normal). (Cake
+    /// highlights format arguments, which suits a value in a sentence but not a whole line of tool output, so the text
+    /// itself is the format, braces escaped.)
     /// </summary>
     public void LogText(string text, LogLevel level = LogLevel.Information)
     {
+        var verbosity = level switch
+        {
+            LogLevel.Fatal or LogLevel.Error => Verbosity.Quiet,
+            LogLevel.Warning => Verbosity.Minimal,
+            LogLevel.Information => Verbosity.Normal,
+            LogLevel.Verbose => Verbosity.Verbose,
+            _ => Verbosity.Diagnostic,
+        };
         lock (_logLock)
         {
-            Log.Write(Verbosity.Normal, level, text.Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal));
+            Log.Write(verbosity, level, text.Replace("{", "{{", StringComparison.Ordinal).Replace("}", "}}", StringComparison.Ordinal));
         }
     }
 }

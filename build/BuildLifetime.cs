@@ -12,35 +12,27 @@ namespace Build;
 /// </summary>
 public sealed class BuildLifetime : FrostingLifetime<BuildContext>
 {
-    /// <summary>Tasks that read the services file.</summary>
-    private static readonly string[] UsesConfig = [nameof(DockerBuild), nameof(MinikubeImageLoad), nameof(Rollout), nameof(ApplyManifests), nameof(ClusterLock), nameof(Preflight), nameof(ImageDelivery)];
-
-    /// <summary>Tasks that change the cluster.</summary>
-    private static readonly string[] ChangesCluster = [nameof(Rollout), nameof(ApplyManifests)];
-
     public override void Setup(BuildContext context, ISetupContext info)
     {
         var tasks = info.TasksToExecute.Select(t => t.Name).ToList();
-        context.TasksToRun = tasks.ToHashSet(StringComparer.Ordinal);
-        context.Target = info.TargetTask.Name;
-        context.Log.Verbose("Target:       {0}", info.TargetTask.Name);
+        var intent = context.Intent = new RunIntent(info.TargetTask.Name, tasks);
+        context.Log.Verbose("Target:       {0}", intent.Target);
         context.Log.Verbose("Tasks:        {0}", string.Join(" -> ", tasks));
         context.Log.Verbose("Working dir:  {0}", context.Environment.WorkingDirectory.FullPath);
 
         // Bad input stops the run here, before any task has done anything.
         string? refusal = null;
-        if (tasks.Intersect(UsesConfig).Any())
+        if (intent.UsesServicesFile)
         {
             var config = context.Config; // a mistake in the services file is reported here
-            refusal = tasks.Intersect(ChangesCluster).Any() ? PreflightChecks.ContextProblem(config.KubeContext, config.MinikubeProfile, context.Settings.AllowContext) : null;
-            refusal ??= config.ImageDelivery == Delivery.DeliveryMode.Registry && config.Registry is null
-                ? $"--{ArgumentNames.ImageDelivery.Name}=registry needs a registry: pass --{ArgumentNames.Registry.Name}=HOST[:PORT][/PREFIX] or set \"registry\" in {Path.GetFileName(config.FilePath)}."
-                : null;
+            refusal = intent.ChangesCluster ? PreflightChecks.ContextProblem(config.KubeContext, config.MinikubeProfile, context.Settings.AllowContext) : null;
+            refusal ??= Delivery.DeliveryRequest.For(config, intent).Problem;
         }
+
         if (context.Settings.DryRun)
         {
             context.Log.Information("Plan (dry run: nothing is built, loaded or changed):");
-            foreach (var step in RedeployPlan.Describe(context, tasks))
+            foreach (var step in tasks.SelectMany(task => TaskFacts.Of(task).DescribePlan(context)))
             {
                 context.LogText("  " + step);
             }
@@ -59,7 +51,7 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
     public override void Teardown(BuildContext context, ITeardownContext info)
     {
         context.Lock?.Dispose();
-        RemoveTemporaryDockerConfig(context);
+        RemoveTemporaryDockerConfigs(context);
         if (!context.Report.IsEmpty)
         {
             context.Log.Information("");
@@ -97,7 +89,7 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
 
         try
         {
-            context.GitHub.Commands.SetStepSummary(StepSummary.Markdown(context.Target, info.Successful, info.ThrownException?.Message, context.Report.ToTable()));
+            context.GitHub.Commands.SetStepSummary(StepSummary.Markdown(context.Intent.Target, info.Successful, info.ThrownException?.Message, context.Report.ToTable()));
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
@@ -105,22 +97,23 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
         }
     }
 
-    private static void RemoveTemporaryDockerConfig(BuildContext context)
+    private static void RemoveTemporaryDockerConfigs(BuildContext context)
     {
-        if (context.TemporaryDockerConfig is not { } temporary)
+        if (context.DockerConfig is not { } session)
         {
             return;
         }
 
-        try
+        var paths = session.Temporary.Select(t => t.Path).ToList();
+        var problems = session.RemoveAll();
+        foreach (var path in paths.Except(problems.Select(p => p.Path)))
         {
-            temporary.Dispose();
-            context.TemporaryDockerConfig = null;
-            context.Log.Verbose("CredsFallback: removed {0}", temporary.Path);
+            context.Log.Verbose("CredsFallback: removed {0}", path);
         }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+
+        foreach (var (path, problem) in problems)
         {
-            context.Log.Warning("CredsFallback: could not remove {0} ({1}); the next run removes it.", temporary.Path, exception.Message);
+            context.Log.Warning("CredsFallback: could not remove {0} ({1}); the next run removes it.", path, problem);
         }
     }
 }

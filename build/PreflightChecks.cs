@@ -20,13 +20,13 @@ public static class PreflightChecks
         kubeContext == profile || kubeContext == allowed
             ? null
             : $"Refusing to deploy to kube context {kubeContext}: it is not the context of minikube profile {profile}. " +
-              $"If {kubeContext} really is a local cluster you mean to redeploy to, pass --{ArgumentNames.AllowContext.Name}={kubeContext}.";
+              $"If {kubeContext} really is a local cluster you mean to redeploy to, pass --{ArgumentNames.AllowContext}={kubeContext}.";
 
     public static string? ProfileProblem(string profile, MinikubeStatus status) => status.State switch
     {
         ProfileState.Running => null,
         ProfileState.Stopped => $"minikube profile {profile} is not running ({status.Detail}). Start it: minikube start -p {profile}",
-        ProfileState.Missing => $"minikube profile {profile} does not exist. Create it with minikube start -p {profile}, or pass --{ArgumentNames.MinikubeProfile.Name}=NAME (see minikube profile list).",
+        ProfileState.Missing => $"minikube profile {profile} does not exist. Create it with minikube start -p {profile}, or pass --{ArgumentNames.MinikubeProfile}=NAME (see minikube profile list).",
         _ => $"could not tell whether minikube profile {profile} runs ({status.Detail}).",
     };
 
@@ -39,7 +39,7 @@ public static class PreflightChecks
     public static string ClusterProblem(RedeployConfig config, Exception failure) => failure switch
     {
         ToolFailedException { Result: var result } when KubectlErrors.IsUnknownContext(result) =>
-            $"kube context {config.KubeContext} is not in your kubeconfig. Run: minikube -p {config.MinikubeProfile} update-context (or pass --{ArgumentNames.KubeContext.Name}=NAME).",
+            $"kube context {config.KubeContext} is not in your kubeconfig. Run: minikube -p {config.MinikubeProfile} update-context (or pass --{ArgumentNames.KubeContext}=NAME).",
         ToolFailedException { Result: var result } when KubectlErrors.IsUnreachable(result) =>
             $"The cluster of kube context {config.KubeContext} did not answer: {result.LastLines(1).FirstOrDefault()?.Trim()} Check it: minikube -p {config.MinikubeProfile} status",
         ToolTimeoutException timeout =>
@@ -50,7 +50,7 @@ public static class PreflightChecks
     };
 
     public static string NamespaceProblem(RedeployConfig config) =>
-        $"Namespace {config.Namespace} does not exist in kube context {config.KubeContext}. Create it and the deployments: ./build.sh --target=Deploy (or pass --{ArgumentNames.Namespace.Name}=NAME).";
+        $"Namespace {config.Namespace} does not exist in kube context {config.KubeContext}. Create it and the deployments: ./build.sh --target=Deploy (or pass --{ArgumentNames.Namespace}=NAME).";
 
     /// <summary>Every service's deployment must exist and have the service's container.</summary>
     public static IEnumerable<string> DeploymentProblems(RedeployConfig config, IReadOnlyDictionary<string, DeploymentInfo> deployments)

@@ -37,7 +37,7 @@ public sealed partial record RedeployConfig(
         if (Directory.Exists(path) || !File.Exists(path))
         {
             throw new BuildInputException(
-                $"{path} does not exist. Create it (see the README's \"Services file\") or pass --{ArgumentNames.Config.Name}=FILE.");
+                $"{path} does not exist. Create it (see the README's \"Services file\") or pass --{ArgumentNames.Config}=FILE.");
         }
 
         JsonDocument document;
@@ -66,7 +66,7 @@ public sealed partial record RedeployConfig(
             if (unknown.Count > 0)
             {
                 throw new BuildInputException(
-                    $"--{ArgumentNames.Services.Name}: no service named {string.Join(", ", unknown)} in {FileName} (it has {string.Join(", ", Services.Select(s => s.Name))}).");
+                    $"--{ArgumentNames.Services}: no service named {string.Join(", ", unknown)} in {FileName} (it has {string.Join(", ", Services.Select(s => s.Name))}).");
             }
 
             services = Services.Where(s => wanted.Contains(s.Name)).ToList();
@@ -75,7 +75,7 @@ public sealed partial record RedeployConfig(
         var profile = settings.MinikubeProfile ?? MinikubeProfile;
         return this with
         {
-            Namespace = Checked(settings.Namespace, "--" + ArgumentNames.Namespace.Name) ?? Namespace,
+            Namespace = Checked(settings.Namespace, "--" + ArgumentNames.Namespace) ?? Namespace,
             // A profile given on the command line brings its own context, unless the context is given too.
             KubeContext = settings.KubeContext ?? (settings.MinikubeProfile is null ? KubeContext : profile),
             MinikubeProfile = profile,

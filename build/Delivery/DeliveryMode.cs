@@ -3,7 +3,7 @@ using Build.Registry;
 
 namespace Build.Delivery;
 
-/// <summary>How built images reach the cluster.</summary>
+/// <summary>How built images reach the cluster: what a user asks for (auto, load, docker-env, registry), and what a run does.</summary>
 public enum DeliveryMode
 {
     /// <summary>Pick one: registry when one is configured, else docker-env when the profile allows it, else load.</summary>
@@ -17,15 +17,22 @@ public enum DeliveryMode
 
     /// <summary>Push to a registry the cluster pulls from: the only way to feed a cluster that is not on this machine.</summary>
     Registry,
+
+    /// <summary>Never asked for: auto in a run that delivers no image (<c>--target=DockerBuild</c>) builds with the local daemon.</summary>
+    Local,
 }
 
-/// <summary>The delivery a run uses and why (one log line, and part of the dry-run plan).</summary>
+/// <summary>The delivery a run uses and why (one log line, and part of the dry-run plan and Doctor's table).</summary>
 public sealed record DeliveryChoice(DeliveryMode Mode, string Reason, RegistryAddress? Registry)
 {
+    /// <summary>When auto meant docker-env but <c>minikube docker-env</c> failed: minikube's words (the run loads instead).</summary>
+    public string? DockerEnvFailure { get; init; }
+
     /// <summary>What the mode is called on the command line and in the services file.</summary>
     public static string Name(DeliveryMode mode) => mode switch
     {
         DeliveryMode.DockerEnv => "docker-env",
+        DeliveryMode.Local => "local daemon",
         _ => mode.ToString().ToLowerInvariant(),
     };
 
@@ -38,42 +45,52 @@ public sealed record DeliveryChoice(DeliveryMode Mode, string Reason, RegistryAd
         _ => throw new BuildInputException($"{source}={text} is not an image delivery: use auto, load, docker-env or registry."),
     };
 
-    /// <summary>True when choosing the delivery needs <c>minikube profile list</c> (auto without a registry, or docker-env).</summary>
-    public static bool NeedsProfile(DeliveryMode requested, RegistryAddress? registry) =>
-        requested == DeliveryMode.DockerEnv || (requested == DeliveryMode.Auto && registry is null);
-
-    /// <summary>True when the delivery needs nothing of minikube (it may involve a cluster that is not a minikube profile).</summary>
-    public static bool AvoidsMinikube(DeliveryMode requested, RegistryAddress? registry) =>
-        requested == DeliveryMode.Registry || (requested == DeliveryMode.Auto && registry is not null);
-
     /// <summary>
-    /// Chooses the delivery (as Skaffold and Tilt do for a local cluster): the requested one; for auto, the registry when
-    /// one is configured, else docker-env when the profile is a single-node docker-runtime profile on a driver with its
-    /// own daemon, else load. <paramref name="profile"/> is needed only for auto without a registry.
+    /// The one decision (as Skaffold and Tilt make it for a local cluster): the requested mode; for auto, the registry
+    /// when one is configured, else the local daemon when the run delivers nothing, else docker-env when the profile is
+    /// a single-node docker-runtime profile on a driver with its own daemon and <c>minikube docker-env</c> answered,
+    /// else load. <paramref name="profile"/> matters only when <see cref="DeliveryRequest.NeedsProfile"/>;
+    /// <paramref name="dockerEnvFailure"/> is what <c>minikube docker-env</c> said when it failed (null before it was asked).
     /// </summary>
-    public static DeliveryChoice Decide(DeliveryMode requested, RegistryAddress? registry, Minikube.ProfileInfo? profile)
+    public static DeliveryChoice Decide(DeliveryRequest request, Minikube.ProfileInfo? profile, string? dockerEnvFailure = null)
     {
-        switch (requested)
+        var option = $"--{ArgumentNames.ImageDelivery}";
+        if (request.Problem is { } problem)
         {
-            case DeliveryMode.Registry when registry is null:
-                throw new BuildInputException($"--{ArgumentNames.ImageDelivery.Name}=registry needs a registry: pass --{ArgumentNames.Registry.Name}=HOST[:PORT][/PREFIX] or set \"registry\" in the services file.");
+            throw new BuildInputException(problem);
+        }
+
+        switch (request.Mode)
+        {
             case DeliveryMode.Registry:
-                return new(DeliveryMode.Registry, $"--{ArgumentNames.ImageDelivery.Name}=registry: images are pushed to {registry}", registry);
+                return new(DeliveryMode.Registry, $"{option}=registry: images are pushed to {request.Registry}", request.Registry);
             case DeliveryMode.Load:
-                return new(DeliveryMode.Load, $"--{ArgumentNames.ImageDelivery.Name}=load: images are loaded with minikube image load", null);
+                return new(DeliveryMode.Load, $"{option}=load: images are loaded with minikube image load", null);
+            case DeliveryMode.DockerEnv when profile?.DockerEnvProblem is { } cannot:
+                throw new BuildInputException($"{option}=docker-env cannot work: {cannot}. Use {option}=load.");
+            case DeliveryMode.DockerEnv when dockerEnvFailure is not null:
+                throw new BuildInputException($"minikube docker-env failed: {dockerEnvFailure} Use {option}=load.");
             case DeliveryMode.DockerEnv:
-                return profile?.DockerEnvProblem is { } problem
-                    ? throw new BuildInputException($"--{ArgumentNames.ImageDelivery.Name}=docker-env cannot work: {problem}. Use --{ArgumentNames.ImageDelivery.Name}=load.")
-                    : new(DeliveryMode.DockerEnv, $"--{ArgumentNames.ImageDelivery.Name}=docker-env: images are built in minikube's Docker daemon", null);
+                return new(DeliveryMode.DockerEnv, $"{option}=docker-env: images are built in minikube's Docker daemon", null);
         }
 
-        if (registry is not null)
+        if (request.Registry is not null)
         {
-            return new(DeliveryMode.Registry, $"a registry is configured, so images are pushed to {registry}", registry);
+            return new(DeliveryMode.Registry, $"a registry is configured, so images are pushed to {request.Registry}", request.Registry);
         }
 
-        return profile?.DockerEnvProblem is { } reason
-            ? new(DeliveryMode.Load, $"{reason}, so images are loaded with minikube image load", null)
-            : new(DeliveryMode.DockerEnv, $"minikube profile {profile?.Name} runs the docker runtime on one node, so images are built in its Docker daemon (nothing to load)", null);
+        if (!request.DeliversImages)
+        {
+            return new(DeliveryMode.Local, "this run delivers no image (no MinikubeImageLoad), so it builds with the local Docker daemon", null);
+        }
+
+        if (profile?.DockerEnvProblem is { } reason)
+        {
+            return new(DeliveryMode.Load, $"{reason}, so images are loaded with minikube image load", null);
+        }
+
+        return dockerEnvFailure is not null
+            ? new(DeliveryMode.Load, $"minikube docker-env failed ({dockerEnvFailure}), so images are loaded with minikube image load", null) { DockerEnvFailure = dockerEnvFailure }
+            : new(DeliveryMode.DockerEnv, $"minikube profile {request.Profile} runs the docker runtime on one node, so images are built in its Docker daemon (nothing to load)", null);
     }
 }

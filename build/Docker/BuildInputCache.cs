@@ -15,8 +15,8 @@ public sealed class BuildInputCache(string path, string daemon)
     private readonly Lock _lock = new();
     private Dictionary<string, List<Entry>>? _entries;
 
-    public static string DefaultPath =>
-        System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify), "coinpilot-redeploy", "build-inputs.json");
+    /// <summary>The cache file: <c>coinpilot-redeploy/build-inputs.json</c> in the user's local data directory.</summary>
+    public static string PathIn(Infrastructure.HostEnvironment host) => System.IO.Path.Combine(host.BuildDataDirectory, "build-inputs.json");
 
     public string Path { get; } = path;
 
@@ -29,9 +29,9 @@ public sealed class BuildInputCache(string path, string daemon)
         }
     }
 
-    /// <summary>Which daemon a docker environment builds with, for the cache key: its DOCKER_HOST, else the default one.</summary>
-    public static string DaemonOf(IReadOnlyDictionary<string, string> environment) =>
-        environment.GetValueOrDefault("DOCKER_HOST") ?? Environment.GetEnvironmentVariable("DOCKER_HOST") ?? "default";
+    /// <summary>Which daemon a docker environment builds with, for the cache key: the DOCKER_HOST it sets, else the inherited one, else the default.</summary>
+    public static string DaemonOf(IReadOnlyDictionary<string, string> environment, string? inheritedDockerHost) =>
+        environment.GetValueOrDefault(Infrastructure.EnvironmentVariableNames.DockerHost) ?? inheritedDockerHost ?? "default";
 
     private string Key(string image) => daemon == "default" ? image : $"{daemon}|{image}";
 

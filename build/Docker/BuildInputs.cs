@@ -17,7 +17,7 @@ namespace Build.Docker;
 public static partial class BuildInputs
 {
     /// <summary>Changes when what the digest covers changes.</summary>
-    private const string Version = "coinpilot-build-inputs-2";
+    private const string Version = "coinpilot-build-inputs-3";
 
     /// <summary>The Dockerfile's text, or null when it cannot be read.</summary>
     public static string? ReadDockerfile(ServiceConfig service)
@@ -33,7 +33,15 @@ public static partial class BuildInputs
     }
 
     /// <param name="baseImageIds">The local IDs of (at least) the images the Dockerfile builds from; a missing one means no digest.</param>
-    public static string? Digest(ServiceConfig service, string dockerfile, IReadOnlyDictionary<string, ImageId> baseImageIds)
+    public static string? Digest(ServiceConfig service, string dockerfile, IReadOnlyDictionary<string, ImageId> baseImageIds) =>
+        Content(service, dockerfile) is { } content ? WithBaseImages(content, baseImageIds) : null;
+
+    /// <summary>
+    /// What the build reads of the service itself (Dockerfile, options, context), read now; null when it cannot be known
+    /// without building. <see cref="WithBaseImages"/> completes it, also later: after a build that pulled a base image,
+    /// the digest of what was built is this content with the base image it pulled.
+    /// </summary>
+    public static BuildContent? Content(ServiceConfig service, string dockerfile)
     {
         if (BaseImages(dockerfile) is not { } baseImages)
         {
@@ -47,16 +55,6 @@ public static partial class BuildInputs
             Add(hash, "option", option);
         }
 
-        foreach (var image in baseImages)
-        {
-            if (!baseImageIds.TryGetValue(image, out var id))
-            {
-                return null;
-            }
-
-            Add(hash, "base", image, id.ToString());
-        }
-
         try
         {
             var ignore = DockerIgnore.ForContext(service.Context);
@@ -65,6 +63,24 @@ public static partial class BuildInputs
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             return null;
+        }
+
+        return new BuildContent(Convert.ToHexStringLower(hash.GetHashAndReset()), baseImages);
+    }
+
+    /// <summary>The digest of the content with the local IDs of its base images; null when one of them is not local.</summary>
+    public static string? WithBaseImages(BuildContent content, IReadOnlyDictionary<string, ImageId> baseImageIds)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        Add(hash, Version, "content", content.Hash);
+        foreach (var image in content.BaseImages)
+        {
+            if (!baseImageIds.TryGetValue(image, out var id))
+            {
+                return null;
+            }
+
+            Add(hash, "base", image, id.ToString());
         }
 
         return "sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset());
@@ -177,3 +193,6 @@ public static partial class BuildInputs
     [GeneratedRegex(@"^\s*ADD\s+(?:--\S+\s+)*\S*https?://", RegexOptions.IgnoreCase | RegexOptions.Multiline)]
     private static partial Regex RemoteAdd();
 }
+
+/// <summary>The hash of what a service's build reads of its own (Dockerfile, options, context), and the images it builds from.</summary>
+public sealed record BuildContent(string Hash, IReadOnlyList<string> BaseImages);

@@ -14,7 +14,8 @@ public sealed record BuiltImage(ServiceConfig Service, ImageId Id, TimeSpan Dura
     /// <summary>For registry delivery: the manifest digest the registry has under <see cref="Reference"/> (<c>sha256:...</c>).</summary>
     public string? PushedDigest { get; init; }
 
-    public string BuildTime => Reused ? "reused" : $"{Duration.TotalSeconds:0.0}s";
+    /// <summary>What the build did for it, for the report.</summary>
+    public Outcome<BuildState> Outcome => Reused ? new(BuildState.Reused) : new(BuildState.Built, Took: Duration);
 
     /// <summary>The reference deployments get: <c>&lt;repository&gt;:id-&lt;16 hex digits of the ID&gt;</c>.</summary>
     public string Reference => $"{Repository}:{Id.Tag}";

@@ -37,8 +37,11 @@ public sealed class TemporaryDockerConfig : IDisposable
 
     public bool Exists => Directory.Exists(Path);
 
-    /// <summary>Creates the directory under <paramref name="tempRoot"/> (the system temp directory, which honours TMPDIR).</summary>
-    public static TemporaryDockerConfig Create(string configJson, string userDockerDirectory, string tempRoot, Action<string>? warn = null)
+    /// <summary>
+    /// Creates the directory under <paramref name="tempRoot"/> (the system temp directory, which honours TMPDIR), with
+    /// links to the entries of <paramref name="userDockerDirectory"/> (none when it is null).
+    /// </summary>
+    public static TemporaryDockerConfig Create(string configJson, string? userDockerDirectory, string tempRoot, Action<string>? warn = null)
     {
         var path = CreatePrivateDirectory(tempRoot);
         try
@@ -125,10 +128,10 @@ public sealed class TemporaryDockerConfig : IDisposable
         }
     }
 
-    private static List<string> LinkUserEntries(string path, string userDockerDirectory, Action<string> warn)
+    private static List<string> LinkUserEntries(string path, string? userDockerDirectory, Action<string> warn)
     {
         var linked = new List<string>();
-        if (!Directory.Exists(userDockerDirectory))
+        if (userDockerDirectory is null || !Directory.Exists(userDockerDirectory))
         {
             return linked;
         }

@@ -14,84 +14,101 @@ public sealed record KeepCredsSetting(bool Keep, string? Source)
 /// </summary>
 public sealed record BuildSettings
 {
+    [Argument(ArgumentNames.Config)]
     public required string ConfigPath { get; init; }
 
     /// <summary>The services to work on, or null for all of them.</summary>
+    [Argument(ArgumentNames.Services)]
     public IReadOnlyList<string>? Services { get; init; }
 
+    [Argument(ArgumentNames.Namespace)]
     public string? Namespace { get; init; }
 
+    [Argument(ArgumentNames.KubeContext)]
     public string? KubeContext { get; init; }
 
+    [Argument(ArgumentNames.MinikubeProfile)]
     public string? MinikubeProfile { get; init; }
 
+    [Argument(ArgumentNames.AllowContext)]
     public string? AllowContext { get; init; }
 
     /// <summary>The delivery asked for on the command line, or null (the services file's, else auto).</summary>
+    [Argument(ArgumentNames.ImageDelivery)]
     public Delivery.DeliveryMode? ImageDelivery { get; init; }
 
     /// <summary>The registry given on the command line, or null (the services file's, if any).</summary>
+    [Argument(ArgumentNames.Registry)]
     public Registry.RegistryAddress? Registry { get; init; }
 
     /// <summary>For RegistryLogin: the user name (argument, else COINPILOT_REGISTRY_USERNAME).</summary>
+    [Argument(ArgumentNames.RegistryUsername)]
     public string? RegistryUsername { get; init; }
 
+    [Argument(ArgumentNames.RolloutTimeout)]
     public TimeSpan RolloutTimeout { get; init; } = TimeSpan.FromSeconds(180);
 
     /// <summary>How long to wait for another run's lock; zero refuses at once.</summary>
+    [Argument(ArgumentNames.LockTimeout)]
     public TimeSpan LockTimeout { get; init; } = TimeSpan.Zero;
 
     /// <summary>How many builds at once, or null for all.</summary>
+    [Argument(ArgumentNames.Parallel)]
     public int? Parallelism { get; init; }
 
+    [Argument(ArgumentNames.ForceRestart)]
     public bool ForceRestart { get; init; }
 
+    [Argument(ArgumentNames.RollbackOnFailure)]
     public bool RollbackOnFailure { get; init; }
 
+    [Argument(ArgumentNames.KeepDockerCreds)]
     public KeepCredsSetting KeepDockerCreds { get; init; } = KeepCredsSetting.Default;
 
+    [Argument(ArgumentNames.TestFilter)]
     public string? TestFilter { get; init; }
 
+    [Argument(ArgumentNames.BenchmarkRounds)]
     public int BenchmarkRounds { get; init; } = 3;
 
+    [Argument(ArgumentNames.BenchmarkBlobMegabytes)]
     public int BenchmarkBlobMegabytes { get; init; } = 50;
 
+    /// <summary>Cake's --dryrun (read from the command line: Cake's own options never reach the arguments).</summary>
     public bool DryRun { get; init; }
 
-    public static BuildSettings Parse(ICakeArguments arguments, Func<string, string?> environment, string workingDirectory, IReadOnlyList<string> commandLine)
+    public static BuildSettings Parse(ICakeArguments arguments, HostEnvironment host, string workingDirectory, IReadOnlyList<string> commandLine)
     {
-        string? Value(ArgumentSpec spec) =>
-            arguments.HasArgument(spec.Name) ? arguments.GetArguments(spec.Name).LastOrDefault() ?? "" : null;
+        string? Value(string name) =>
+            arguments.HasArgument(name) ? arguments.GetArguments(name).LastOrDefault() ?? "" : null;
 
-        string? Text(ArgumentSpec spec) => Value(spec) is { Length: > 0 } text ? text.Trim() : null;
+        string? Text(string name) => Value(name) is { Length: > 0 } text ? text.Trim() : null;
 
-        bool Flag(ArgumentSpec spec) => Value(spec) is { } value && InputParsing.ParseFlag(value, "--" + spec.Name);
+        bool Flag(string name) => Value(name) is { } value && InputParsing.ParseFlag(value, "--" + name);
 
-        int Count(ArgumentSpec spec) => InputParsing.ParseCount(Text(spec) ?? spec.Default, "--" + spec.Name);
+        int Count(string name) => InputParsing.ParseCount(Text(name) ?? Arguments.For(name).Default, "--" + name);
 
         return new BuildSettings
         {
-            ConfigPath = Path.GetFullPath(Text(ArgumentNames.Config) ?? ArgumentNames.Config.Default, workingDirectory),
+            ConfigPath = Path.GetFullPath(Text(ArgumentNames.Config) ?? Arguments.For(ArgumentNames.Config).Default, workingDirectory),
             Services = Text(ArgumentNames.Services) is { } services ? InputParsing.ParseList(services) : null,
             Namespace = Text(ArgumentNames.Namespace),
             KubeContext = Text(ArgumentNames.KubeContext),
             MinikubeProfile = Text(ArgumentNames.MinikubeProfile),
             AllowContext = Text(ArgumentNames.AllowContext),
-            ImageDelivery = Text(ArgumentNames.ImageDelivery) is { } delivery ? Delivery.DeliveryChoice.Parse(delivery, "--" + ArgumentNames.ImageDelivery.Name) : null,
-            Registry = Text(ArgumentNames.Registry) is { } registry ? Build.Registry.RegistryAddress.Parse(registry, "--" + ArgumentNames.Registry.Name) : null,
-            RegistryUsername = Text(ArgumentNames.RegistryUsername) ?? (environment(EnvironmentVariableNames.RegistryUsername) is { Length: > 0 } user ? user : null),
-            RolloutTimeout = Text(ArgumentNames.RolloutTimeout) is { } timeout
-                ? InputParsing.ParseDuration(timeout, "--" + ArgumentNames.RolloutTimeout.Name)
-                : InputParsing.ParseDuration(ArgumentNames.RolloutTimeout.Default, "default"),
+            ImageDelivery = Text(ArgumentNames.ImageDelivery) is { } delivery ? Delivery.DeliveryChoice.Parse(delivery, "--" + ArgumentNames.ImageDelivery) : null,
+            Registry = Text(ArgumentNames.Registry) is { } registry ? Build.Registry.RegistryAddress.Parse(registry, "--" + ArgumentNames.Registry) : null,
+            RegistryUsername = Text(ArgumentNames.RegistryUsername) ?? host.RegistryUsername,
+            RolloutTimeout = InputParsing.ParseDuration(Text(ArgumentNames.RolloutTimeout) ?? Arguments.For(ArgumentNames.RolloutTimeout).Default, "--" + ArgumentNames.RolloutTimeout),
             LockTimeout = Text(ArgumentNames.LockTimeout) is { } wait
-                ? InputParsing.ParseDuration(wait, "--" + ArgumentNames.LockTimeout.Name, allowZero: true)
+                ? InputParsing.ParseDuration(wait, "--" + ArgumentNames.LockTimeout, allowZero: true)
                 : TimeSpan.Zero,
             Parallelism = Text(ArgumentNames.Parallel) is { } parallel
-                ? InputParsing.ParseParallelism(parallel, "--" + ArgumentNames.Parallel.Name)
+                ? InputParsing.ParseParallelism(parallel, "--" + ArgumentNames.Parallel)
                 : null,
             ForceRestart = Flag(ArgumentNames.ForceRestart),
             RollbackOnFailure = Flag(ArgumentNames.RollbackOnFailure),
-            KeepDockerCreds = ParseKeepCreds(Value(ArgumentNames.KeepDockerCreds), environment(EnvironmentVariableNames.KeepDockerCreds)),
+            KeepDockerCreds = ParseKeepCreds(Value(ArgumentNames.KeepDockerCreds), host.KeepDockerCreds),
             TestFilter = Text(ArgumentNames.TestFilter),
             BenchmarkRounds = Count(ArgumentNames.BenchmarkRounds),
             BenchmarkBlobMegabytes = Count(ArgumentNames.BenchmarkBlobMegabytes),
@@ -104,7 +121,7 @@ public sealed record BuildSettings
     {
         if (argument is not null)
         {
-            var source = "--" + ArgumentNames.KeepDockerCreds.Name;
+            var source = "--" + ArgumentNames.KeepDockerCreds;
             return new KeepCredsSetting(InputParsing.ParseFlag(argument, source), $"{source}={argument}");
         }
 
@@ -116,4 +133,11 @@ public sealed record BuildSettings
 
         return KeepCredsSetting.Default;
     }
+}
+
+/// <summary>The argument a setting is parsed from (so tests can check that each task declares what it reads).</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class ArgumentAttribute(string name) : Attribute
+{
+    public string Name { get; } = name;
 }

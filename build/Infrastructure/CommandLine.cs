@@ -29,7 +29,7 @@ public static class CommandLine
     /// </summary>
     public static string? Problem(IEnumerable<string> args)
     {
-        var known = ArgumentNames.All.Select(a => a.Name).Concat(CakeOptions).ToList();
+        var known = Arguments.All.Select(a => a.Name).Concat(CakeOptions).ToList();
         foreach (var arg in args)
         {
             if (arg == "--")
@@ -61,7 +61,7 @@ public static class CommandLine
 
             if (value is not null && value.Trim().Length == 0)
             {
-                var example = ArgumentNames.All.FirstOrDefault(a => a.Name.Equals(name, StringComparison.OrdinalIgnoreCase))?.Default;
+                var example = Arguments.All.FirstOrDefault(a => a.Name.Equals(name, StringComparison.OrdinalIgnoreCase))?.Default;
                 return $"--{name}= needs a value" + (example is null ? "." : $" (its default is {example}); leave the argument out to use the default.");
             }
         }

@@ -13,8 +13,7 @@ public static class Progress
     public static readonly TimeSpan HeartbeatInterval = TimeSpan.FromSeconds(15);
 
     /// <summary>True in a terminal a person watches: output not redirected, and not a CI job.</summary>
-    public static bool IsInteractive(bool gitHubActions) =>
-        !Console.IsOutputRedirected && !gitHubActions && Environment.GetEnvironmentVariable("CI") is null;
+    public static bool IsInteractive(bool ci) => !Console.IsOutputRedirected && !ci;
 
     /// <summary>
     /// Runs <paramref name="work"/>, reported as "<paramref name="step"/>: <paramref name="activity"/>". The last line is

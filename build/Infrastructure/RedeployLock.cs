@@ -24,8 +24,8 @@ public sealed class RedeployLock : IDisposable
         Path = path;
     }
 
-    public static string DefaultDirectory =>
-        System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify), "coinpilot-redeploy", "locks");
+    /// <summary>The directory of the lock files: <c>coinpilot-redeploy/locks</c> in the user's local data directory.</summary>
+    public static string DirectoryIn(HostEnvironment host) => System.IO.Path.Combine(host.BuildDataDirectory, "locks");
 
     public string Path { get; }
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Build.Delivery;
 
 namespace Build.Kubernetes;
 
@@ -13,14 +14,10 @@ public sealed record PodProblem(string Pod, string Container, string Reason, str
         (Message.Length > 0 ? $": {Message}" : "") +
         (Restarts > 0 ? $" (restarted {Restarts} times" + (LastExitCode is { } code ? $", last exit code {code})" : ")") : "");
 
-    /// <summary>What to do about it, for the way images reach this cluster.</summary>
+    /// <summary>What to do about it; for an image the node cannot get, the way images reach this cluster says.</summary>
     public string? Hint(HintContext where) => Reason switch
     {
-        "ErrImageNeverPull" => $"The image is not on the minikube node. Check that it was loaded: minikube -p {where.Profile} image ls.",
-        "ErrImagePull" or "ImagePullBackOff" when where.Delivery?.Registry is { } registry => PullHint(registry.Host, where.Namespace),
-        "ErrImagePull" or "ImagePullBackOff" =>
-            "The node tried to pull the image from a registry. Images loaded with minikube image load need imagePullPolicy: IfNotPresent or Never " +
-            "(the default for :latest is Always).",
+        "ErrImageNeverPull" or "ErrImagePull" or "ImagePullBackOff" => (where.Delivery ?? DefaultDelivery).ImageHint(this, where),
         "CrashLoopBackOff" or "Error" => "The container keeps exiting; its last log lines follow.",
         "CreateContainerConfigError" => "A ConfigMap or Secret the container refers to is missing.",
         "RunContainerError" or "CreateContainerError" => "The container could not start: check its command and the image's entrypoint.",
@@ -29,20 +26,9 @@ public sealed record PodProblem(string Pod, string Container, string Reason, str
         _ => null,
     };
 
-    /// <summary>Why the cluster could not pull from the registry, from the kubelet's words, and the fix.</summary>
-    private string PullHint(string registry, string @namespace) =>
-        Message.Contains("manifest unknown", StringComparison.OrdinalIgnoreCase) || Message.Contains("not found", StringComparison.OrdinalIgnoreCase)
-            ? $"{registry} does not have this image: the push did not arrive or was deleted. Redeploy to push it again."
-        : Message.Contains("no basic auth credentials", StringComparison.OrdinalIgnoreCase) || Message.Contains("unauthorized", StringComparison.OrdinalIgnoreCase)
-            || Message.Contains("authentication required", StringComparison.OrdinalIgnoreCase) || Message.Contains("denied", StringComparison.OrdinalIgnoreCase)
-            ? $"The cluster cannot log in to {registry}: give it a pull secret. kubectl -n {@namespace} create secret docker-registry regcred --docker-server={registry} " +
-              $"--docker-username=NAME --docker-password=PASSWORD, then kubectl -n {@namespace} patch serviceaccount default -p '{{\"imagePullSecrets\":[{{\"name\":\"regcred\"}}]}}' " +
-              "(or list it under imagePullSecrets in the deployment)."
-        : $"The node could not pull from {registry}: check that the cluster reaches it.";
+    /// <summary>When no delivery was chosen (a run without ImageDelivery): the minikube node's hints.</summary>
+    private static readonly DeliveryStrategy DefaultDelivery = new LoadDelivery(new DeliveryChoice(DeliveryMode.Load, "", null), Tools.ToolEnvironment.Inherited);
 }
-
-/// <summary>What a hint depends on: the minikube profile, the namespace and how images reach the cluster.</summary>
-public sealed record HintContext(string Profile, string Namespace, Delivery.DeliveryChoice? Delivery);
 
 /// <summary>Reads pods and events as kubectl returns them (<c>-o json</c>).</summary>
 public static class PodReport

@@ -14,6 +14,17 @@ public sealed record RolloutState(RolloutPhase Phase, string Message)
 {
     public bool IsFinal => Phase != RolloutPhase.Waiting;
 
+    /// <summary>What it waits for, without kubectl's preamble: "1 old replicas are pending termination" from "Waiting for deployment "x" rollout to finish: 1 old replicas are pending termination...".</summary>
+    public string Progress
+    {
+        get
+        {
+            var message = Message.TrimEnd('.');
+            var colon = message.IndexOf(": ", StringComparison.Ordinal);
+            return colon >= 0 ? message[(colon + 2)..] : message;
+        }
+    }
+
     public static RolloutState Gone(string name) => new(RolloutPhase.Failed, $"deployment \"{name}\" was deleted during the rollout");
 
     /// <summary>

@@ -48,8 +48,8 @@ public sealed record RegistryCredentials(string Username, string Password, strin
     }
 
     /// <summary>COINPILOT_REGISTRY_USERNAME and COINPILOT_REGISTRY_PASSWORD, for CI (as docker/login-action takes them).</summary>
-    public static RegistryCredentials? FromEnvironment(Func<string, string?> environment) =>
-        environment(EnvironmentVariableNames.RegistryUsername) is { Length: > 0 } user && environment(EnvironmentVariableNames.RegistryPassword) is { Length: > 0 } password
+    public static RegistryCredentials? FromEnvironment(HostEnvironment host) =>
+        host.RegistryUsername is { } user && host.RegistryPassword is { } password
             ? new RegistryCredentials(user, password, $"{EnvironmentVariableNames.RegistryUsername}/{EnvironmentVariableNames.RegistryPassword}")
             : null;
 

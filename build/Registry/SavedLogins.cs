@@ -14,13 +14,7 @@ public sealed class SavedLogins(string path)
 {
     public string Path { get; } = path;
 
-    public static string DefaultPath(Func<string, string?> environment)
-    {
-        var configHome = environment(EnvironmentVariableNames.XdgConfigHome) is { Length: > 0 } xdg
-            ? xdg
-            : System.IO.Path.Combine(environment(EnvironmentVariableNames.Home) ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".config");
-        return System.IO.Path.Combine(configHome, "coinpilot-redeploy", "registry-logins.json");
-    }
+    public static string DefaultPath(HostEnvironment host) => System.IO.Path.Combine(host.ConfigDirectory, "coinpilot-redeploy", "registry-logins.json");
 
     public RegistryCredentials? For(string host) =>
         File.Exists(Path) ? RegistryCredentials.Inline(Read(), host, $"the login saved by RegistryLogin ({Path})") : null;

@@ -9,7 +9,9 @@ namespace Build.Tasks;
 [TaskName(nameof(ApplyManifests))]
 [IsDependentOn(typeof(MinikubeImageLoad))]
 [TaskDescription("Applies the manifests listed in the services file (kubectl apply) with each service's image set to its id- tag, creating the namespace if missing.")]
-public sealed partial class ApplyManifests : FrostingTask<BuildContext>
+[UsesServicesFile]
+[ChangesCluster]
+public sealed partial class ApplyManifests : FrostingTask<BuildContext>, IPlannedTask
 {
     public override void Run(BuildContext context)
     {
@@ -38,6 +40,13 @@ public sealed partial class ApplyManifests : FrostingTask<BuildContext>
                 context.AppliedDeployments.Add(changed.Groups["name"].Value);
             }
         }
+    }
+
+    public IEnumerable<string> DescribePlan(BuildContext context)
+    {
+        var root = context.Environment.WorkingDirectory.FullPath;
+        yield return $"ApplyManifests: kubectl apply of {string.Join(", ", context.Config.Manifests.Select(m => Path.GetRelativePath(root, m)))} " +
+            $"(images set to the built id- tags; namespace {context.Config.Namespace} created if missing).";
     }
 
     [GeneratedRegex(@"^deployment\.apps/(?<name>\S+) (created|configured)$")]

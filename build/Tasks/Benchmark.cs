@@ -9,6 +9,7 @@ namespace Build.Tasks;
 
 [TaskName(nameof(Benchmark))]
 [TaskDescription("Times a warm ./build.sh against dotnet run; Redeploy against the old script's naive sequence; a 2/10/20-service sweep; and the image delivery modes, on simulated clusters (needs a Docker daemon and kubectl; docker-env needs root, registry docker-registry); prints the numbers.")]
+[TaskArguments(ArgumentNames.BenchmarkRounds, ArgumentNames.BenchmarkBlobMegabytes)]
 public sealed class Benchmark : FrostingTask<BuildContext>
 {
     public override void Run(BuildContext context)

@@ -7,7 +7,8 @@ namespace Build.Tasks;
 
 [TaskName(nameof(CredsFallback))]
 [TaskDescription("Decides the environment docker, minikube and kubectl run with: a temporary DOCKER_CONFIG without Docker Desktop's credential helper, when ~/.docker/config.json uses it.")]
-public sealed class CredsFallback : FrostingTask<BuildContext>
+[TaskArguments(ArgumentNames.KeepDockerCreds)]
+public sealed class CredsFallback : FrostingTask<BuildContext>, IPlannedTask
 {
     public override void Run(BuildContext context)
     {
@@ -17,34 +18,34 @@ public sealed class CredsFallback : FrostingTask<BuildContext>
             context.Log.Verbose("CredsFallback: removed {0}, left behind by a run that was killed.", abandoned);
         }
 
-        var inputs = context.FallbackInputs;
-        var decision = DockerConfigFallback.Decide(inputs);
+        var decision = DockerConfigFallback.Decide(context.FallbackInputs(context.Settings.KeepDockerCreds));
         foreach (var warning in decision.Warnings)
         {
             context.Log.Warning("CredsFallback: {0}", warning);
         }
 
-        if (!decision.Apply)
+        var session = DockerConfigSession.Start(context.Host, decision.Apply ? decision.ConfigJson : null, tempRoot, warning => context.Log.Warning("CredsFallback: {0}", warning));
+        context.DockerConfig = session;
+        context.ToolEnvironment = session.ToolEnvironment;
+        if (session.Fallback is not { } temporary)
         {
             context.Log.Information("CredsFallback: skipped: {0}.", decision.Reason);
             return;
         }
-
-        var temporary = TemporaryDockerConfig.Create(
-            decision.ConfigJson!,
-            DockerConfigFallback.UserDockerDirectory(inputs.HomeDirectory!),
-            tempRoot,
-            warning => context.Log.Warning("CredsFallback: {0}", warning));
-        context.TemporaryDockerConfig = temporary;
-        context.ToolEnvironment = context.ToolEnvironment.With(EnvironmentVariableNames.DockerConfig, temporary.Path);
 
         context.Log.Information(
             "CredsFallback: applied: {0}. docker, minikube and kubectl run with DOCKER_CONFIG={1} ({2}). Opt out with --{3}=1 or {4}=1.",
             decision.Reason,
             temporary.Path,
             DescribeKept(decision, temporary),
-            ArgumentNames.KeepDockerCreds.Name,
+            ArgumentNames.KeepDockerCreds,
             EnvironmentVariableNames.KeepDockerCreds);
+    }
+
+    public IEnumerable<string> DescribePlan(BuildContext context)
+    {
+        var decision = DockerConfigFallback.Decide(context.FallbackInputs(context.Settings.KeepDockerCreds));
+        yield return $"CredsFallback: would {(decision.Apply ? "apply" : "skip")}: {decision.Reason}.";
     }
 
     /// <summary>What the temporary config keeps, by name only: never a credential value.</summary>

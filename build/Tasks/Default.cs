@@ -24,9 +24,9 @@ public sealed class Default : FrostingTask<BuildContext>
 
         context.Log.Information("");
         context.Log.Information("Arguments (--name=value; every one is optional):");
-        var usageWidth = ArgumentNames.All.Max(a => a.Usage.Length);
-        var defaultWidth = ArgumentNames.All.Max(a => a.Default.Length);
-        foreach (var argument in ArgumentNames.All)
+        var usageWidth = Arguments.All.Max(a => a.Usage.Length);
+        var defaultWidth = Arguments.All.Max(a => a.Default.Length);
+        foreach (var argument in Arguments.All)
         {
             var environment = argument.EnvironmentVariable is null ? "" : $" Also {argument.EnvironmentVariable}.";
             context.Log.Information(
@@ -35,19 +35,20 @@ public sealed class Default : FrostingTask<BuildContext>
                 argument.Default.PadRight(defaultWidth),
                 argument.Description,
                 environment,
-                string.Join(", ", TargetsUsing(engine.Tasks, argument.UsedBy)));
+                string.Join(", ", TargetsReading(engine.Tasks, argument)));
         }
 
         context.Log.Information("");
         context.Log.Information("The main job is ./build.sh --target=Redeploy; --dryrun shows its plan first. The README has the details.");
     }
 
-    /// <summary>The targets that run any of <paramref name="tasks"/>, themselves or through their dependencies.</summary>
-    public static IEnumerable<string> TargetsUsing(IReadOnlyList<ICakeTaskInfo> all, IReadOnlyCollection<string> tasks)
+    /// <summary>The targets that run a task reading <paramref name="argument"/> (as the tasks declare it), themselves or through their dependencies.</summary>
+    public static IEnumerable<string> TargetsReading(IReadOnlyList<ICakeTaskInfo> all, ArgumentSpec argument)
     {
         var byName = all.ToDictionary(t => t.Name, StringComparer.OrdinalIgnoreCase);
+        bool Reads(string task) => TaskFacts.All.FirstOrDefault(f => f.Name == task)?.Reads(argument) ?? false;
         bool Runs(ICakeTaskInfo task, HashSet<string> seen) =>
-            tasks.Contains(task.Name) ||
+            Reads(task.Name) ||
             task.Dependencies.Any(d => seen.Add(d.Name) && byName.TryGetValue(d.Name, out var dependency) && Runs(dependency, seen));
         return all.Where(t => Runs(t, [])).Select(t => t.Name).Order(StringComparer.Ordinal);
     }

@@ -12,7 +12,9 @@ namespace Build.Tasks;
 [TaskName(nameof(DockerBuild))]
 [IsDependentOn(typeof(ImageDelivery))]
 [TaskDescription("Builds the services' images in parallel (only those whose inputs changed), tags each <image>:latest and <image>:id-<image ID>, and for registry delivery pushes the tags the registry does not have.")]
-public sealed class DockerBuild : AsyncFrostingTask<BuildContext>
+[UsesServicesFile]
+[TaskArguments(ArgumentNames.Parallel)]
+public sealed class DockerBuild : AsyncFrostingTask<BuildContext>, IPlannedTask
 {
     private const int QuotedLines = 12;
 
@@ -20,16 +22,15 @@ public sealed class DockerBuild : AsyncFrostingTask<BuildContext>
     {
         var services = context.Config.Services;
         context.Report.Start(services);
-        var environment = context.DockerEnvironment ?? context.ToolEnvironment;
-        var registry = context.Delivery?.Registry;
-        var cache = new BuildInputCache(BuildInputCache.DefaultPath, BuildInputCache.DaemonOf(environment.Variables));
+        var delivery = context.Delivery ?? throw new InvalidOperationException("ImageDelivery chooses how images reach the cluster before DockerBuild.");
+        var environment = delivery.DockerEnvironment;
+        var registry = delivery.Choice.Registry;
+        var cache = new BuildInputCache(BuildInputCache.PathIn(context.Host), BuildInputCache.DaemonOf(environment.Variables, context.Host.DockerHost));
 
         // What each build reads, and which earlier image it would give: two docker calls for all services.
-        var dockerfiles = services.ToDictionary(s => s.Name, BuildInputs.ReadDockerfile);
-        var baseImages = dockerfiles.Values.OfType<string>().SelectMany(d => BuildInputs.BaseImages(d) ?? []).Distinct().ToList();
-        var baseIds = context.DockerImageIds(environment, baseImages);
-        var digests = await Task.WhenAll(services.Select(s => Task.Run(() =>
-            dockerfiles[s.Name] is { } dockerfile ? BuildInputs.Digest(s, dockerfile, baseIds) : null)));
+        var contents = await Task.WhenAll(services.Select(s => Task.Run(() => BuildInputs.ReadDockerfile(s) is { } dockerfile ? BuildInputs.Content(s, dockerfile) : null)));
+        var baseIds = context.DockerImageIds(environment, BaseImages(contents));
+        var digests = contents.Select(c => c is null ? null : BuildInputs.WithBaseImages(c, baseIds)).ToArray();
         var reusable = Reusable(context, environment, cache, services, digests, registry);
 
         using var slots = new SemaphoreSlim(context.Settings.Parallelism ?? services.Count);
@@ -43,7 +44,7 @@ public sealed class DockerBuild : AsyncFrostingTask<BuildContext>
             await slots.WaitAsync(context.Cancellation.Token);
             try
             {
-                return await Task.Run(() => Build(context, environment, service, digests[index], cache, registry), context.Cancellation.Token);
+                return await Task.Run(() => Build(context, environment, service, registry), context.Cancellation.Token);
             }
             finally
             {
@@ -51,17 +52,12 @@ public sealed class DockerBuild : AsyncFrostingTask<BuildContext>
             }
         }));
 
-        var built = outcomes.OfType<BuildOutcome.Built>().Select(b => b.Image).ToList();
-        if (registry is not null && built.Count > 0)
-        {
-            built = await Push(context, environment, built, registry, slots);
-        }
-
-        context.BuiltImages.AddRange(built);
+        Remember(context, environment, cache, contents, digests, outcomes);
+        context.BuiltImages.AddRange(await delivery.PublishAsync(context, outcomes.OfType<BuildOutcome.Built>().Select(b => b.Image).ToList(), slots));
         var table = new TextTable("Service", "Image", "Image ID", "Time");
-        foreach (var image in built)
+        foreach (var image in context.BuiltImages)
         {
-            table.Add(image.Service.Name, image.Reference, image.Id.Short, image.BuildTime);
+            table.Add(image.Service.Name, image.Reference, image.Id.Short, RunReport.Text(image.Outcome));
         }
 
         context.LogTable(table);
@@ -77,6 +73,40 @@ public sealed class DockerBuild : AsyncFrostingTask<BuildContext>
             throw new PipelineException(string.Join("\n", failures
                 .GroupBy(f => f.Message)
                 .Select(g => $"docker build of {string.Join(", ", g.Select(f => f.Service.Name))} failed{g.Key}")));
+        }
+    }
+
+    public IEnumerable<string> DescribePlan(BuildContext context)
+    {
+        var root = context.Environment.WorkingDirectory.FullPath;
+        foreach (var service in context.Config.Services)
+        {
+            var options = string.Concat(service.BuildOptions().Select(o => $" --{o[..o.IndexOf('=')]} {o[(o.IndexOf('=') + 1)..]}"));
+            yield return $"DockerBuild: {service.Name}: docker build --file {Path.GetRelativePath(root, service.Dockerfile)}{options} {Path.GetRelativePath(root, service.Context)} " +
+                $"-> {service.Image}:latest and {service.Image}:id-<first 16 hex digits of the image ID>, unless its inputs did not change";
+        }
+    }
+
+    private static List<string> BaseImages(IEnumerable<BuildContent?> contents) =>
+        contents.OfType<BuildContent>().SelectMany(c => c.BaseImages).Distinct().ToList();
+
+    /// <summary>
+    /// Remembers which image each build made from its inputs. A build whose base image was not local before it (docker
+    /// pulled it) has its digest only now: one more <c>docker image inspect</c> of those base images completes it, so the
+    /// next run with nothing changed builds nothing.
+    /// </summary>
+    private static void Remember(BuildContext context, ToolEnvironment environment, BuildInputCache cache, BuildContent?[] contents, string?[] digests, BuildOutcome[] outcomes)
+    {
+        var built = outcomes.Select((o, i) => (Outcome: o as BuildOutcome.Built, Index: i)).Where(b => b.Outcome is { Image.Reused: false }).ToList();
+        var pulled = built.Where(b => digests[b.Index] is null && contents[b.Index] is not null).ToList();
+        var baseIds = pulled.Count == 0 ? new Dictionary<string, ImageId>() : context.DockerImageIds(environment, BaseImages(pulled.Select(p => contents[p.Index])));
+        foreach (var (outcome, index) in built)
+        {
+            var digest = digests[index] ?? (contents[index] is { } content ? BuildInputs.WithBaseImages(content, baseIds) : null);
+            if (digest is not null)
+            {
+                cache.Remember(outcome!.Image.Service.Image, digest, outcome.Image.Id);
+            }
         }
     }
 
@@ -101,61 +131,6 @@ public sealed class DockerBuild : AsyncFrostingTask<BuildContext>
 
     private static string RepositoryOf(ServiceConfig service, Registry.RegistryAddress? registry) => registry?.Repository(service.Image) ?? service.Image;
 
-    /// <summary>
-    /// Pushes the images the registry does not have under their tag yet (asked over HTTP, all at once, without a
-    /// process each), in parallel; returns each image with the manifest digest the registry has for it.
-    /// </summary>
-    private static async Task<List<BuiltImage>> Push(BuildContext context, ToolEnvironment environment, List<BuiltImage> images, Registry.RegistryAddress registry, SemaphoreSlim slots)
-    {
-        using var client = new Registry.RegistryClient(registry, context.RegistryCredentials, TimeSpan.FromSeconds(10));
-        var known = await Task.WhenAll(images.Select(async image =>
-        {
-            try
-            {
-                return await client.ManifestDigestAsync(image.Repository[(registry.Host.Length + 1)..], image.Id.Tag, context.Cancellation.Token);
-            }
-            catch (HttpRequestException)
-            {
-                return null; // cannot tell: push, and docker says what is wrong
-            }
-        }));
-
-        return [.. await Task.WhenAll(images.Select(async (image, index) =>
-        {
-            var report = context.Report.For(image.Service.Name);
-            if (known[index] is { } digest)
-            {
-                context.LogLine(image.Service.Name, $"{registry.Host} already has {image.Reference}: not pushed.");
-                report.Load = "in registry";
-                return image with { PushedDigest = digest };
-            }
-
-            await slots.WaitAsync(context.Cancellation.Token);
-            try
-            {
-                var clock = Stopwatch.StartNew();
-                var pushed = await Task.Run(() => context.DockerPushImage(environment, image.Reference, line => context.LogLine(image.Service.Name, line)), context.Cancellation.Token);
-                report.Load = $"pushed {clock.Elapsed.TotalSeconds:0.0}s";
-                return image with { PushedDigest = pushed };
-            }
-            catch (CakeException failure)
-            {
-                report.Load = "push failed";
-                throw new PipelineException(PushProblem(registry, image, failure.Message));
-            }
-            finally
-            {
-                slots.Release();
-            }
-        }))];
-    }
-
-    private static string PushProblem(Registry.RegistryAddress registry, BuiltImage image, string message) =>
-        message.Contains("unauthorized", StringComparison.OrdinalIgnoreCase) || message.Contains("denied", StringComparison.OrdinalIgnoreCase) || message.Contains("no basic auth", StringComparison.OrdinalIgnoreCase)
-            ? $"docker push {image.Reference} was refused: {registry.Host} wants a login this run does not have. Give it one of: an inline login in your docker config; " +
-              $"{EnvironmentVariableNames.RegistryUsername} and {EnvironmentVariableNames.RegistryPassword}; or ./build.sh --target=RegistryLogin --registry={registry.Host} --registry-username=NAME."
-            : $"docker push {image.Reference} failed: {message}";
-
     /// <summary>Uses the image an earlier build made from the same inputs, with both tags a build would leave.</summary>
     private static BuildOutcome Reuse(BuildContext context, ToolEnvironment environment, BuiltImage image, string[] missingTags)
     {
@@ -165,13 +140,14 @@ public sealed class DockerBuild : AsyncFrostingTask<BuildContext>
         }
 
         context.LogLine(image.Service.Name, $"inputs unchanged since the build of {image.Id.Short}: not rebuilt.");
-        context.Report.For(image.Service.Name).Image = image;
-        context.Report.For(image.Service.Name).Build = image.BuildTime;
+        var report = context.Report.For(image.Service.Name);
+        report.Image = image;
+        report.Build = image.Outcome;
         return new BuildOutcome.Built(image);
     }
 
     /// <summary>Builds one image; a failing build is returned (so the others finish), anything else thrown.</summary>
-    private static BuildOutcome Build(BuildContext context, ToolEnvironment environment, ServiceConfig service, string? digest, BuildInputCache cache, Registry.RegistryAddress? registry)
+    private static BuildOutcome Build(BuildContext context, ToolEnvironment environment, ServiceConfig service, Registry.RegistryAddress? registry)
     {
         var clock = Stopwatch.StartNew();
         var lastLines = new Queue<string>();
@@ -193,18 +169,13 @@ public sealed class DockerBuild : AsyncFrostingTask<BuildContext>
             });
             var image = new BuiltImage(service, id, clock.Elapsed) { Repository = RepositoryOf(service, registry) };
             context.DockerTagImage(environment, image.Id, image.Reference);
-            if (digest is not null)
-            {
-                cache.Remember(service.Image, digest, image.Id);
-            }
-
             report.Image = image;
-            report.Build = image.BuildTime;
+            report.Build = image.Outcome;
             return new BuildOutcome.Built(image);
         }
         catch (CakeException)
         {
-            report.Build = "build failed";
+            report.Build = new(BuildState.Failed);
             lock (lastLines)
             {
                 var quoted = lastLines.Where(l => l.Trim().Length > 0).ToList();
@@ -213,7 +184,7 @@ public sealed class DockerBuild : AsyncFrostingTask<BuildContext>
         }
         catch (ToolTimeoutException timeout)
         {
-            report.Build = "build failed";
+            report.Build = new(BuildState.Failed);
             return new BuildOutcome.Failed(service, $": {timeout.Message}");
         }
     }

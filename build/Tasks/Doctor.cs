@@ -11,6 +11,9 @@ namespace Build.Tasks;
 
 [TaskName(nameof(Doctor))]
 [TaskDescription("Checks everything Redeploy needs (docker, minikube, kubectl, context, namespace, deployments, pull policies, CredsFallback) and says how to fix what is wrong. Changes nothing.")]
+[TaskArguments(
+    ArgumentNames.Config, ArgumentNames.Services, ArgumentNames.Namespace, ArgumentNames.KubeContext, ArgumentNames.MinikubeProfile,
+    ArgumentNames.AllowContext, ArgumentNames.ImageDelivery, ArgumentNames.Registry, ArgumentNames.KeepDockerCreds)]
 public sealed class Doctor : FrostingTask<BuildContext>
 {
     private const string Ok = "ok";
@@ -38,7 +41,7 @@ public sealed class Doctor : FrostingTask<BuildContext>
             Add("docker daemon", server is null ? Blocks : Ok, server ?? $"does not answer ({dockerError}); start Docker, or check DOCKER_HOST / the docker context");
         }
 
-        var fallback = DockerConfigFallback.Decide(context.FallbackInputs);
+        var fallback = DockerConfigFallback.Decide(context.FallbackInputs(context.Settings.KeepDockerCreds));
         Add("CredsFallback", fallback.Warnings.Count > 0 ? Warn : Ok, $"would {(fallback.Apply ? "apply" : "skip")}: {fallback.Reason}" + string.Concat(fallback.Warnings.Select(w => " " + w)));
 
         RedeployConfig? config = null;
@@ -69,21 +72,33 @@ public sealed class Doctor : FrostingTask<BuildContext>
     private static void CheckCluster(BuildContext context, RedeployConfig config, Action<string, string, string> add)
     {
         var profile = config.MinikubeProfile;
-        var usesMinikube = !Delivery.DeliveryChoice.AvoidsMinikube(config.ImageDelivery, config.Registry);
-        add("image delivery", Ok, usesMinikube
-            ? $"{Delivery.DeliveryChoice.Name(config.ImageDelivery)} (ImageDelivery decides auto from the profile)"
-            : $"registry {config.Registry}");
+        var redeploy = RunIntent.Of(nameof(Redeploy));
+        var usesMinikube = !Delivery.DeliveryRequest.For(config, redeploy).PushesToRegistry;
         var minikube = usesMinikube ? Attempt(() => context.MinikubeVersion(context.Minikube(Deadlines.Preflight)), null) : "not needed";
         if (usesMinikube)
         {
             add("minikube", minikube is null ? Blocks : Ok, minikube ?? "not found on PATH: install minikube");
         }
 
+        var running = false;
         if (usesMinikube && minikube is not null)
         {
             var status = context.MinikubeStatus(context.Minikube(Deadlines.Preflight));
-            add($"minikube profile {profile}", status.State == ProfileState.Running ? Ok : Blocks,
-                PreflightChecks.ProfileProblem(profile, status) ?? status.Detail);
+            running = status.State == ProfileState.Running;
+            add($"minikube profile {profile}", running ? Ok : Blocks, PreflightChecks.ProfileProblem(profile, status) ?? status.Detail);
+        }
+
+        if (!usesMinikube || running)
+        {
+            // The very decision a Redeploy would make, and why.
+            try
+            {
+                add("image delivery", Ok, Delivery.DeliveryStrategy.Choose(context, redeploy).Describe());
+            }
+            catch (Exception failure) when (failure is BuildInputException or ToolFailedException or ToolTimeoutException or FormatException)
+            {
+                add("image delivery", Blocks, failure.Message.Split('\n')[0]);
+            }
         }
 
         var kubectl = context.Kubectl(Deadlines.Preflight, Deadlines.PreflightRequest);

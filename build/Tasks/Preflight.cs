@@ -13,16 +13,16 @@ namespace Build.Tasks;
 [TaskName(nameof(Preflight))]
 [IsDependentOn(typeof(ClusterLock))]
 [TaskDescription("Checks the cluster before anything is built: the minikube profile runs, the cluster answers, the namespace, deployments and containers exist. Reads the deployments for the later tasks.")]
-public sealed class Preflight : AsyncFrostingTask<BuildContext>
+[UsesServicesFile]
+public sealed class Preflight : AsyncFrostingTask<BuildContext>, IPlannedTask
 {
     public override async Task RunAsync(BuildContext context)
     {
         var clock = Stopwatch.StartNew();
         var config = context.Config;
-        var usesMinikube = !DeliveryChoice.AvoidsMinikube(config.ImageDelivery, config.Registry) &&
-            (context.TasksToRun.Contains(nameof(MinikubeImageLoad)) || (context.TasksToRun.Contains(nameof(ImageDelivery)) && config.ImageDelivery == DeliveryMode.DockerEnv));
-        var touchesCluster = context.TasksToRun.Contains(nameof(Rollout)) || context.TasksToRun.Contains(nameof(ApplyManifests));
-        var needsDeployments = context.TasksToRun.Contains(nameof(Rollout)) && !context.TasksToRun.Contains(nameof(ApplyManifests));
+        var usesMinikube = DeliveryRequest.For(config, context.Intent).UsesMinikube;
+        var touchesCluster = context.Intent.ChangesCluster;
+        var needsDeployments = context.Intent.ReadsDeploymentsFirst;
 
         // Independent processes, each with a short deadline: run them at once.
         var kubectl = context.Kubectl(Deadlines.Preflight, Deadlines.PreflightRequest);
@@ -51,6 +51,11 @@ public sealed class Preflight : AsyncFrostingTask<BuildContext>
 
         context.Cluster = new ClusterState(found ?? new Dictionary<string, DeploymentInfo>());
         context.Log.Information("Preflight: {0} ({1:0.0}s).", Summary(config, usesMinikube, touchesCluster, found is not null), clock.Elapsed.TotalSeconds);
+    }
+
+    public IEnumerable<string> DescribePlan(BuildContext context)
+    {
+        yield return "Preflight: checks the Docker daemon, the minikube profile, the cluster, the namespace and the deployments before building.";
     }
 
     private static string Summary(RedeployConfig config, bool usesMinikube, bool touchesCluster, bool deploymentsChecked)

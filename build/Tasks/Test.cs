@@ -7,6 +7,7 @@ namespace Build.Tasks;
 
 [TaskName(nameof(Test))]
 [TaskDescription("Runs all tests: dotnet test of tests/ClusterSim.Tests, then of tests/Build.Tests. Tests that need Docker, kubectl or pwsh skip without them, except in CI.")]
+[TaskArguments(ArgumentNames.TestFilter)]
 public sealed class Test : FrostingTask<BuildContext>
 {
     /// <summary>

@@ -24,7 +24,7 @@ public sealed class RedeployConfigTests : IDisposable
     private string LoadError(string json) => Assert.Throws<BuildInputException>(() => Load(json)).Message;
 
     private static BuildSettings Settings(params (string Name, string Value)[] arguments) =>
-        BuildSettings.Parse(new Cake.Core.CakeArguments(arguments.ToLookup(a => a.Name, a => a.Value)), _ => null, "/", []);
+        BuildSettings.Parse(new Cake.Core.CakeArguments(arguments.ToLookup(a => a.Name, a => a.Value)), HostEnvironment.Read(_ => null, isWindows: false), "/", []);
 
     private const string Valid = """
         {

@@ -21,7 +21,7 @@ public sealed class DefaultTargetTests
             Assert.Matches($@"\n  {name}\s+{System.Text.RegularExpressions.Regex.Escape(task.GetCustomAttribute<TaskDescriptionAttribute>()!.Description)}", run.StandardOutput);
         }
 
-        foreach (var argument in ArgumentNames.All)
+        foreach (var argument in Arguments.All)
         {
             Assert.Matches($@"\n  {argument.Usage}\s+{System.Text.RegularExpressions.Regex.Escape(argument.Default)}\s", run.StandardOutput);
         }

@@ -40,8 +40,8 @@ public sealed partial class ReadmeTests
     {
         var rows = Table("Arguments");
 
-        Assert.Equal(ArgumentNames.All.Select(a => a.Usage), rows.Select(row => row[0].Trim('`')));
-        foreach (var (argument, row) in ArgumentNames.All.Zip(rows))
+        Assert.Equal(Arguments.All.Select(a => a.Usage), rows.Select(row => row[0].Trim('`')));
+        foreach (var (argument, row) in Arguments.All.Zip(rows))
         {
             Assert.True(row[1].Replace("`", "") == argument.Default, $"{argument.Usage}: the README says {row[1]}, the build {argument.Default}");
         }

@@ -8,7 +8,7 @@ namespace Build.Tests.Infrastructure;
 public sealed class BuildSettingsTests
 {
     private static BuildSettings Parse(Dictionary<string, string>? environment = null, params (string Name, string Value)[] arguments) =>
-        BuildSettings.Parse(new CakeArguments(arguments.ToLookup(a => a.Name, a => a.Value)), name => environment?.GetValueOrDefault(name), "/repo", []);
+        BuildSettings.Parse(new CakeArguments(arguments.ToLookup(a => a.Name, a => a.Value)), HostEnvironment.Read(name => environment?.GetValueOrDefault(name), isWindows: false), "/repo", []);
 
     private static BuildSettings Parse(params (string Name, string Value)[] arguments) => Parse(null, arguments);
 

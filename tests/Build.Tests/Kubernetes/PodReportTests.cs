@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Build.Delivery;
 using Build.Kubernetes;
 using Xunit;
 
@@ -24,7 +25,7 @@ public sealed class PodReportTests
 
         Assert.Equal("pod bot-1: container bot is CrashLoopBackOff: back-off 40s restarting failed container=bot pod=bot-1 (restarted 3 times, last exit code 2)", problem.Describe());
         Assert.True(problem.WantsLogs);
-        Assert.Contains("last log lines follow", problem.Hint(new HintContext("minikube", "ns", null)));
+        Assert.Contains("last log lines follow", problem.Hint(new HintContext("minikube", "minikube", "ns", null)));
     }
 
     [Theory]
@@ -39,7 +40,7 @@ public sealed class PodReportTests
             """))));
 
         Assert.Equal(reason, problem.Reason);
-        Assert.Contains(hint, problem.Hint(new HintContext("dev", "ns", null)));
+        Assert.Contains(hint, problem.Hint(new HintContext("dev", "dev", "ns", null)));
         Assert.False(problem.WantsLogs);
     }
 
@@ -109,7 +110,7 @@ public sealed class PodReportTests
     }
 
     [Theory]
-    [InlineData("Error response from daemon: Head \"http://127.0.0.1:5000/v2/team/bot/manifests/id-1\": no basic auth credentials", "The cluster cannot log in to 127.0.0.1:5000: give it a pull secret. kubectl -n ns create secret docker-registry regcred")]
+    [InlineData("Error response from daemon: Head \"http://127.0.0.1:5000/v2/team/bot/manifests/id-1\": no basic auth credentials", "The cluster cannot log in to 127.0.0.1:5000: give it a pull secret. kubectl --context=shared-dev --namespace=ns create secret docker-registry regcred")]
     [InlineData("Error response from daemon: unauthorized: authentication required", "The cluster cannot log in to 127.0.0.1:5000")]
     [InlineData("Error response from daemon: manifest for 127.0.0.1:5000/team/bot:id-1 not found: manifest unknown: manifest unknown", "127.0.0.1:5000 does not have this image: the push did not arrive or was deleted.")]
     public void A_registry_pull_failure_is_explained_from_the_kubelets_words(string message, string hint)
@@ -117,9 +118,9 @@ public sealed class PodReportTests
         var problem = Assert.Single(PodReport.FindProblems(Pods(Pod("bot-1", $$"""
             { "containerStatuses": [ { "name": "bot", "restartCount": 0, "state": { "waiting": { "reason": "ErrImagePull", "message": {{System.Text.Json.JsonSerializer.Serialize(message)}} } } } ] }
             """))));
-        var delivery = new Build.Delivery.DeliveryChoice(Build.Delivery.DeliveryMode.Registry, "", Build.Registry.RegistryAddress.Parse("127.0.0.1:5000/team", "--registry"));
+        var delivery = new RegistryDelivery(new DeliveryChoice(DeliveryMode.Registry, "", Build.Registry.RegistryAddress.Parse("127.0.0.1:5000/team", "--registry")), Build.Tools.ToolEnvironment.Inherited);
 
-        Assert.Contains(hint, problem.Hint(new HintContext("minikube", "ns", delivery)));
+        Assert.Contains(hint, problem.Hint(new HintContext("minikube", "shared-dev", "ns", delivery)));
     }
 
     [Fact]

@@ -86,7 +86,7 @@ public sealed class DeliveryTests
     }
 
     /// <summary>A remote cluster (not a minikube profile) and a private registry it pulls from, the team's manifests applied.</summary>
-    private static async Task<(PipelineWorkspace Workspace, PrivateRegistry Registry)> RemoteAsync(bool pullSecret)
+    internal static async Task<(PipelineWorkspace Workspace, PrivateRegistry Registry)> RemoteAsync(bool pullSecret)
     {
         var registry = await PrivateRegistry.StartEmptyAsync();
         registry.Require();
@@ -104,7 +104,7 @@ public sealed class DeliveryTests
         return (workspace, registry);
     }
 
-    private static Dictionary<string, string?> WithLogin(PipelineWorkspace workspace, PrivateRegistry registry)
+    internal static Dictionary<string, string?> WithLogin(PipelineWorkspace workspace, PrivateRegistry registry)
     {
         var environment = workspace.Environment;
         environment["COINPILOT_REGISTRY_USERNAME"] = registry.User;
@@ -156,7 +156,8 @@ public sealed class DeliveryTests
 
         Assert.Equal(1, run.ExitCode);
         Assert.Matches("container bot is (ErrImagePull|ImagePullBackOff)", run.Output);
-        Assert.Contains($"The cluster cannot log in to {registry.Host}: give it a pull secret. kubectl -n {PipelineWorkspace.Namespace} create secret docker-registry regcred --docker-server={registry.Host}", run.Output);
+        Assert.Contains($"The cluster cannot log in to {registry.Host}: give it a pull secret. kubectl --context=shared-dev --namespace={PipelineWorkspace.Namespace} create secret docker-registry regcred --docker-server={registry.Host}", run.Output);
+        Assert.Contains($"then kubectl --context=shared-dev --namespace={PipelineWorkspace.Namespace} patch serviceaccount default -p '{{\"imagePullSecrets\":[{{\"name\":\"regcred\"}}]}}'", run.Output);
     }
 
     [SkippableFact]

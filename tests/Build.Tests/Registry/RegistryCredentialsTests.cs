@@ -1,3 +1,4 @@
+using Build.Infrastructure;
 using Build.Registry;
 using TestSupport;
 using Xunit;
@@ -34,8 +35,8 @@ public sealed class RegistryCredentialsTests
     [Fact]
     public void The_environment_gives_a_login_only_with_both_variables()
     {
-        Assert.Null(RegistryCredentials.FromEnvironment(n => n == "COINPILOT_REGISTRY_USERNAME" ? "ci" : null));
-        var both = RegistryCredentials.FromEnvironment(n => n == "COINPILOT_REGISTRY_USERNAME" ? "ci" : n == "COINPILOT_REGISTRY_PASSWORD" ? "pw" : null)!;
+        Assert.Null(RegistryCredentials.FromEnvironment(HostEnvironment.Read(n => n == "COINPILOT_REGISTRY_USERNAME" ? "ci" : null, isWindows: false)));
+        var both = RegistryCredentials.FromEnvironment(HostEnvironment.Read(n => n == "COINPILOT_REGISTRY_USERNAME" ? "ci" : n == "COINPILOT_REGISTRY_PASSWORD" ? "pw" : null, isWindows: false))!;
         Assert.Equal(("ci", "pw"), (both.Username, both.Password));
     }
 
@@ -65,6 +66,6 @@ public sealed class RegistryCredentialsTests
     [InlineData(null, "/home/me", "/home/me/.config/coinpilot-redeploy/registry-logins.json")]
     public void Saved_logins_live_under_XDG_CONFIG_HOME_or_dot_config(string? xdg, string home, string expected)
     {
-        Assert.Equal(expected, SavedLogins.DefaultPath(n => n == "XDG_CONFIG_HOME" ? xdg : n == "HOME" ? home : null));
+        Assert.Equal(expected, SavedLogins.DefaultPath(HostEnvironment.Read(n => n == "XDG_CONFIG_HOME" ? xdg : n == "HOME" ? home : null, isWindows: false)));
     }
 }
