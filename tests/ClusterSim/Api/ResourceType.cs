@@ -54,6 +54,9 @@ internal static class ResourceTypes
     public static readonly ResourceType Secrets = new(
         "", "v1", "secrets", "secret", "Secret", true, AllVerbs, [], [], []);
 
+    public static readonly ResourceType ConfigMaps = new(
+        "", "v1", "configmaps", "configmap", "ConfigMap", true, AllVerbs, ["cm"], [], []);
+
     public static readonly ResourceType ServiceAccounts = new(
         "", "v1", "serviceaccounts", "serviceaccount", "ServiceAccount", true, AllVerbs, ["sa"], [], []);
 
@@ -65,7 +68,7 @@ internal static class ResourceTypes
         "apps", "v1", "replicasets", "replicaset", "ReplicaSet", true, AllVerbs, ["rs"], ["all"],
         [new("scale", "autoscaling", "v1", "Scale", StatusVerbs), new("status", "apps", "v1", "ReplicaSet", StatusVerbs)]);
 
-    public static readonly IReadOnlyList<ResourceType> All = [Namespaces, Nodes, Pods, Events, Secrets, ServiceAccounts, Deployments, ReplicaSets];
+    public static readonly IReadOnlyList<ResourceType> All = [Namespaces, Nodes, Pods, Events, Secrets, ConfigMaps, ServiceAccounts, Deployments, ReplicaSets];
 
     public static ResourceType? Find(string group, string version, string plural) =>
         All.FirstOrDefault(t => t.Group == group && t.Version == version && t.Plural == plural);
