@@ -142,7 +142,7 @@ public sealed class RolloutTests
         var events = await cluster.KubectlOkAsync("get", "events", "--field-selector", $"involvedObject.name={never},involvedObject.kind=Pod");
         Assert.Contains($"Container image \"{images.Repository}:absent\" is not present with pull policy of Never", events);
         var logs = await cluster.KubectlAsync("logs", never);
-        Assert.Contains($"container \"never\" in pod \"{never}\" is waiting to start: image can't be pulled", logs.StandardError);
+        Assert.Contains($"container \"never\" in pod \"{never}\" is waiting to start: ErrImageNeverPull", logs.StandardError);
 
         var always = cluster.LivePods("always").Single()["metadata"]!["name"]!.GetValue<string>();
         var pulls = await cluster.KubectlOkAsync("get", "events", "--field-selector", $"involvedObject.name={always},reason=Failed");

@@ -12,6 +12,14 @@ public sealed record SimOptions
     /// <summary>How long a container takes from creation to Running and ready.</summary>
     public TimeSpan PodStartDelay { get; init; } = TimeSpan.FromMilliseconds(300);
 
+    /// <summary>
+    /// The kubelet's backOffPeriod (10 s in the real one): the first step of the restart back-off (CrashLoopBackOff)
+    /// and of the image pull back-off (ImagePullBackOff), which double up to 30 times it (5 min), and the wait before
+    /// a failed pod sync is retried (CreateContainerConfigError, InvalidImageName, ErrImageNeverPull). Tests make it
+    /// small to see several restarts quickly.
+    /// </summary>
+    public TimeSpan KubeletBackOff { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>The server's minor version: /version says v1.&lt;minor&gt;.0, which picks kubectl.1.&lt;minor&gt; in the gcloud dispatcher.</summary>
     public string KubernetesMinor { get; init; } = "32";
 

@@ -47,7 +47,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
             int.Parse(options.KubernetesMinor, System.Globalization.CultureInfo.InvariantCulture));
         puller = remote ? new RegistryPuller() : null;
         var events = new EventRecorder(store);
-        var kubelet = new Kubelet(store, docker, puller, events, activity, node, options.PodStartDelay);
+        var kubelet = new Kubelet(store, docker, puller, events, activity, node, options.PodStartDelay, options.KubeletBackOff);
         apiServer = new ApiServer(store, new ResourceHandler(store, kubelet), new Discovery(options.KubernetesMinor, remote ? $"{RemoteNodeIp}:6443" : $"{MinikubeNodeIp}:8443"));
         nodeServer = new NodeServer(docker, NodeState);
         controllers = new ControllerLoop(store, docker,

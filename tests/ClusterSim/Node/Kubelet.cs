@@ -11,22 +11,27 @@ internal sealed record NodeIdentity(string Name, string Ip, string ContainerRunt
 
 /// <summary>
 /// The scheduler and the kubelet of the single node. Nothing really runs: each container resolves its image against
-/// the node's <see cref="INodeEngine"/> and the pull policy, then "runs" (Running and ready after the start delay),
-/// is pulled (from a registry on this machine's loopback, with the pod's image pull secrets, when the cluster has a
-/// <see cref="RegistryPuller"/>; else the pull fails as on a node that reaches no registry: ErrImagePull /
-/// ImagePullBackOff), is refused (ErrImageNeverPull), stays in ContainerCreating (label io.clustersim.start=never),
-/// or crashes when its image says so (label io.clustersim.exit-code), restarting with the kubelet's back-off
-/// (10s doubling to 5m) in CrashLoopBackOff. Its log is the image's io.clustersim.log label.
+/// the node's <see cref="INodeEngine"/> and the pull policy, then "runs" (Running and ready after the start delay, or
+/// the image's io.clustersim.start-delay-ms), is pulled (from a registry on this machine's loopback, with the pod's
+/// image pull secrets, when the cluster has a <see cref="RegistryPuller"/>; else the pull fails as on a node that
+/// reaches no registry: ErrImagePull / ImagePullBackOff), is refused (ErrImageNeverPull, InvalidImageName, or
+/// CreateContainerConfigError while a Secret or ConfigMap it needs is missing), stays in ContainerCreating (label
+/// io.clustersim.start=never), or crashes when its image says so (label io.clustersim.exit-code, for the first
+/// io.clustersim.fail-starts starts only when given), restarting with the kubelet's back-off (backOffPeriod doubling
+/// to 30 times it) in CrashLoopBackOff. Its log is the image's io.clustersim.log label.
 /// </summary>
 internal sealed class Kubelet : IContainerLogs
 {
     public const string ExitCodeLabel = "io.clustersim.exit-code";
+    public const string FailStartsLabel = "io.clustersim.fail-starts";
+    public const string StartDelayLabel = "io.clustersim.start-delay-ms";
     public const string LogLabel = "io.clustersim.log";
     public const string StartLabel = "io.clustersim.start";
     private const string Component = "kubelet";
 
-    private static readonly TimeSpan NeverPullRetry = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan MaxBackOff = TimeSpan.FromMinutes(5);
+    /// <summary>MaxContainerBackOff and MaxImageBackOff (300 s) over backOffPeriod (10 s): the back-offs stop doubling at 30 times the base.</summary>
+    private const int MaxBackOffFactor = 30;
+
     private static readonly TimeSpan PullPoll = TimeSpan.FromMilliseconds(25);
 
     private readonly ObjectStore store;
@@ -37,12 +42,13 @@ internal sealed class Kubelet : IContainerLogs
     private readonly NodeIdentity node;
     private readonly string nodeName;
     private readonly TimeSpan startDelay;
+    private readonly TimeSpan backOffPeriod;
     private readonly TimeSpan stopDelay;
     private readonly object gate = new();
     private readonly Dictionary<string, PodRuntime> pods = [];
     private int nextIp = 3;
 
-    public Kubelet(ObjectStore store, INodeEngine docker, RegistryPuller? puller, EventRecorder events, ClusterActivity activity, NodeIdentity node, TimeSpan startDelay)
+    public Kubelet(ObjectStore store, INodeEngine docker, RegistryPuller? puller, EventRecorder events, ClusterActivity activity, NodeIdentity node, TimeSpan startDelay, TimeSpan backOffPeriod)
     {
         this.store = store;
         this.docker = docker;
@@ -52,6 +58,7 @@ internal sealed class Kubelet : IContainerLogs
         this.node = node;
         nodeName = node.Name;
         this.startDelay = startDelay;
+        this.backOffPeriod = backOffPeriod;
         stopDelay = startDelay / 2;
     }
 
@@ -66,6 +73,8 @@ internal sealed class Kubelet : IContainerLogs
         ErrImagePull,
         ImagePullBackOff,
         ErrImageNeverPull,
+        InvalidImageName,
+        CreateContainerConfigError,
         Done,
     }
 
@@ -139,9 +148,10 @@ internal sealed class Kubelet : IContainerLogs
             var name = spec.Str("name") ?? "";
             if (!runtime.Containers.ContainsKey(name))
             {
-                runtime.Containers[name] = new ContainerRuntime(name, spec.Str("image") ?? "", spec.Str("imagePullPolicy") ?? ImageReference.DefaultPullPolicy(spec.Str("image") ?? ""))
+                var image = spec.Str("image") ?? "";
+                runtime.Containers[name] = new ContainerRuntime(name, image, spec.Str("imagePullPolicy") ?? ImageReference.DefaultPullPolicy(image))
                 {
-                    NextAt = now + startDelay,
+                    NextAt = now + StartDelay(image),
                 };
             }
         }
@@ -173,6 +183,13 @@ internal sealed class Kubelet : IContainerLogs
             return p;
         });
     }
+
+    /// <summary>How long the container takes to come up: its image's io.clustersim.start-delay-ms when the node has the image, else PodStartDelay.</summary>
+    private TimeSpan StartDelay(string image) =>
+        LabelNumber(docker.Inspect(image), StartDelayLabel) is { } ms and >= 0 ? TimeSpan.FromMilliseconds(ms) : startDelay;
+
+    private static int? LabelNumber(NodeImage? image, string label) =>
+        image is not null && image.Labels.TryGetValue(label, out var text) && int.TryParse(text, CultureInfo.InvariantCulture, out var number) ? number : null;
 
     private void Stop(JsonObject pod, PodRuntime runtime, DateTimeOffset now)
     {
@@ -244,6 +261,18 @@ internal sealed class Kubelet : IContainerLogs
     private void Start(JsonObject pod, ContainerRuntime container, DateTimeOffset now)
     {
         var fieldPath = FieldPath(container);
+        if (ImageReference.ParseError(container.Image) is { } invalid)
+        {
+            // EnsureImageExists: applyDefaultImageTag fails before any pull; the pod worker retries after backOffPeriod.
+            var message = $"Failed to apply default image tag \"{container.Image}\": couldn't parse image name \"{container.Image}\": {invalid}";
+            events.Warning(pod, "InspectFailed", message, Component, nodeName, fieldPath);
+            events.Warning(pod, "Failed", "Error: InvalidImageName", Component, nodeName, fieldPath);
+            container.State = State.InvalidImageName;
+            container.Waiting(message);
+            container.NextAt = now + backOffPeriod;
+            return;
+        }
+
         var credentials = PullCredentials(pod);
         var image = docker.Inspect(container.Image);
         var mustPull = container.Policy == "Always" || (container.Policy != "Never" && image is null);
@@ -269,7 +298,7 @@ internal sealed class Kubelet : IContainerLogs
             events.Warning(pod, "Failed", "Error: ErrImageNeverPull", Component, nodeName, fieldPath);
             container.State = State.ErrImageNeverPull;
             container.Waiting(message);
-            container.NextAt = now + NeverPullRetry;
+            container.NextAt = now + backOffPeriod;
             return;
         }
 
@@ -343,10 +372,24 @@ internal sealed class Kubelet : IContainerLogs
         return credentials;
     }
 
-    /// <summary>Creates and starts the container from an image on the node, unless its image says it never starts.</summary>
+    /// <summary>
+    /// Creates and starts the container from an image on the node: first its configuration (a missing Secret or
+    /// ConfigMap is CreateContainerConfigError, retried after backOffPeriod), then the runtime, unless the image says
+    /// the container never starts.
+    /// </summary>
     private void Run(JsonObject pod, ContainerRuntime container, NodeImage image, DateTimeOffset now)
     {
         var fieldPath = FieldPath(container);
+        var spec = pod.Arr("spec", "containers").Objects().FirstOrDefault(c => c.Str("name") == container.Name);
+        if (EnvironmentSources.Error(store, pod, spec) is { } configError)
+        {
+            events.Warning(pod, "Failed", $"Error: {configError}", Component, nodeName, fieldPath);
+            container.State = State.CreateContainerConfigError;
+            container.Waiting(configError);
+            container.NextAt = now + backOffPeriod;
+            return;
+        }
+
         if (image.Labels.GetValueOrDefault(StartLabel) == "never")
         {
             // The runtime never finishes creating the container: it stays in ContainerCreating, without events.
@@ -373,9 +416,11 @@ internal sealed class Kubelet : IContainerLogs
         var log = image.Labels.GetValueOrDefault(LogLabel, "").Replace("\\n", "\n");
         container.Current = new Instance(node.ContainerRuntime + "://" + containerId, ImageRef(image), log, now);
         container.NextAt = DateTimeOffset.MaxValue;
-        if (image.Labels.TryGetValue(ExitCodeLabel, out var code) && int.TryParse(code, CultureInfo.InvariantCulture, out var exitCode))
+        var failStarts = LabelNumber(image, FailStartsLabel);
+        var exitCode = LabelNumber(image, ExitCodeLabel) ?? (failStarts is null ? null : 1);
+        if (exitCode is { } code && (failStarts is null || container.Started <= failStarts))
         {
-            container.Current.Finish(now, exitCode, exitCode == 0 ? "Completed" : "Error");
+            container.Current.Finish(now, code, code == 0 ? "Completed" : "Error");
             Exited(pod, container, now);
         }
         else
@@ -413,13 +458,14 @@ internal sealed class Kubelet : IContainerLogs
         var backOff = BackOff(container.Started - 1);
         var who = $"{Meta.Name(pod)}_{Meta.Namespace(pod)}({Meta.Uid(pod)})";
         container.State = State.CrashLoopBackOff;
-        container.Waiting($"back-off {Durations.Go(backOff)} restarting failed container={container.Name} pod={who}");
+        container.Waiting($"back-off {Durations.GoMilliseconds(backOff)} restarting failed container={container.Name} pod={who}");
         events.Warning(pod, "BackOff", $"Back-off restarting failed container {container.Name} in pod {who}", Component, nodeName, FieldPath(container));
         container.NextAt = now + backOff;
     }
 
-    private static TimeSpan BackOff(int failures) =>
-        TimeSpan.FromSeconds(Math.Min(MaxBackOff.TotalSeconds, 10 * Math.Pow(2, Math.Max(0, failures - 1))));
+    /// <summary>flowcontrol.Backoff as the kubelet uses it: backOffPeriod after the first failure, doubling, at most 30 times that.</summary>
+    private TimeSpan BackOff(int failures) =>
+        backOffPeriod * Math.Min(MaxBackOffFactor, Math.Pow(2, Math.Clamp(failures - 1, 0, 10)));
 
     /// <summary>The daemon's answer to a pull: the node reaches no registry.</summary>
     private static string PullError(string image)
@@ -473,8 +519,7 @@ internal sealed class Kubelet : IContainerLogs
     private JsonObject ContainerStatus(ContainerRuntime c)
     {
         var status = new JsonObject { ["name"] = c.Name };
-        var waiting = c.State is State.Creating or State.Pulling or State.Stuck or State.CrashLoopBackOff or State.ErrImagePull or State.ImagePullBackOff or State.ErrImageNeverPull
-            || c.Current is null;
+        var waiting = c.State is not (State.Running or State.Exited or State.Done) || c.Current is null;
         if (waiting)
         {
             var creating = c.State is State.Creating or State.Pulling or State.Stuck or State.Done;
@@ -553,10 +598,12 @@ internal sealed class Kubelet : IContainerLogs
                 return current.Log;
             }
 
+            // validateContainerLogStatus: the two pull reasons get words, any other waiting reason is named.
             var why = c?.State switch
             {
-                State.ErrImagePull or State.ImagePullBackOff => "trying and failing to pull image",
-                State.ErrImageNeverPull => "image can't be pulled",
+                State.ErrImagePull => "image can't be pulled",
+                State.ImagePullBackOff => "trying and failing to pull image",
+                State.ErrImageNeverPull or State.InvalidImageName or State.CreateContainerConfigError => c.State.ToString(),
                 _ => "ContainerCreating",
             };
             throw ApiException.BadRequest($"container \"{container}\" in pod \"{Meta.Name(pod)}\" is waiting to start: {why}");
