@@ -97,7 +97,7 @@ public sealed class ContainerStartTests
         await using var cluster = await TestCluster.StartAsync(o => o with { KubeletBackOff = TimeSpan.FromMilliseconds(300) });
         await images.BuildAsync("v1", "bot");
         await LoadAsync(cluster, $"{images.Repository}:v1");
-        await cluster.KubectlOkAsync("apply", "-f", cluster.Manifest("bot.yaml", WithEnvironment("bot", $"{images.Repository}:v1", """
+        await cluster.KubectlOkAsync("apply", "-f", cluster.Manifest("bot.yaml", WithContainerFields("bot", $"{images.Repository}:v1", """
                     env:
                     - name: API_KEY
                       valueFrom:
@@ -139,7 +139,7 @@ public sealed class ContainerStartTests
         await using var cluster = await TestCluster.StartAsync(o => o with { KubeletBackOff = TimeSpan.FromMilliseconds(300) });
         await images.BuildAsync("v1", "web");
         await LoadAsync(cluster, $"{images.Repository}:v1");
-        await cluster.KubectlOkAsync("apply", "-f", cluster.Manifest("web.yaml", WithEnvironment("web", $"{images.Repository}:v1", """
+        await cluster.KubectlOkAsync("apply", "-f", cluster.Manifest("web.yaml", WithContainerFields("web", $"{images.Repository}:v1", """
                     envFrom:
                     - configMapRef:
                         name: web-config
@@ -192,11 +192,11 @@ public sealed class ContainerStartTests
     private static string? WaitingMessage(TestCluster cluster, string app) =>
         cluster.LivePods(app).SingleOrDefault() is { } pod ? TestCluster.ContainerField(pod, "state", "waiting", "message") : null;
 
-    /// <summary>A one-container Deployment whose container gets <paramref name="environment"/> (YAML indented as the container's fields are, 8 spaces) instead of the plain env.</summary>
-    internal static string WithEnvironment(string name, string image, string environment)
+    /// <summary>A one-container Deployment whose container gets <paramref name="fields"/> (YAML indented as the container's fields are, 8 spaces) instead of the plain env.</summary>
+    internal static string WithContainerFields(string name, string image, string fields)
     {
         var plain = TestCluster.Deployment(name, image, "IfNotPresent");
         var at = plain.IndexOf("        env:", StringComparison.Ordinal);
-        return plain[..at] + environment + "\n";
+        return plain[..at] + fields + "\n";
     }
 }

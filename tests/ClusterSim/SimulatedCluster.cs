@@ -53,6 +53,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
         controllers = new ControllerLoop(store, docker,
             new DeploymentController(store, events, activity),
             new ReplicaSetController(store, events, activity),
+            new Scheduler(store, events, node.Name),
             kubelet,
             new GarbageCollector(store));
         BinDirectory = Path.Combine(home.Path, "bin");
@@ -254,6 +255,8 @@ public sealed class SimulatedCluster : IAsyncDisposable
             ["spec"] = new JsonObject { ["podCIDR"] = "10.244.0.0/24" },
             ["status"] = new JsonObject
             {
+                ["capacity"] = NodeCapacity.Minikube.Quantities(),
+                ["allocatable"] = NodeCapacity.Minikube.Quantities(),
                 ["addresses"] = new JsonArray(
                     new JsonObject { ["type"] = "InternalIP", ["address"] = node.Ip },
                     new JsonObject { ["type"] = "Hostname", ["address"] = node.Name }),

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ClusterSim.Node;
 
 namespace ClusterSim.Minikube;
 
@@ -92,9 +93,9 @@ internal sealed class MinikubeHome(string path)
         ["EmbedCerts"] = false,
         ["MinikubeISO"] = "",
         ["KicBaseImage"] = "gcr.io/k8s-minikube/kicbase:v0.0.48",
-        ["Memory"] = 3900,
-        ["CPUs"] = 2,
-        ["DiskSize"] = 20000,
+        ["Memory"] = NodeCapacity.Minikube.MemoryMiB,
+        ["CPUs"] = NodeCapacity.Minikube.Cpus,
+        ["DiskSize"] = NodeCapacity.Minikube.DiskMiB,
         ["Driver"] = driver,
         ["HyperkitVpnKitSock"] = "",
         ["HyperkitVSockPorts"] = new JsonArray(),

@@ -10,7 +10,7 @@ namespace ClusterSim.Node;
 internal sealed record NodeIdentity(string Name, string Ip, string ContainerRuntime, int KubernetesMinor);
 
 /// <summary>
-/// The scheduler and the kubelet of the single node. Nothing really runs: each container resolves its image against
+/// The kubelet of the single node. Nothing really runs: each container resolves its image against
 /// the node's <see cref="INodeEngine"/> and the pull policy, then "runs" (Running and ready after the start delay, or
 /// the image's io.clustersim.start-delay-ms), is pulled (from a registry on this machine's loopback, with the pod's
 /// image pull secrets, when the cluster has a <see cref="RegistryPuller"/>; else the pull fails as on a node that
@@ -86,11 +86,7 @@ internal sealed class Kubelet : IContainerLogs
             foreach (var pod in store.List(ResourceTypes.Pods))
             {
                 seen.Add(Meta.Uid(pod));
-                if (string.IsNullOrEmpty(pod.Str("spec", "nodeName")))
-                {
-                    Schedule(pod, now);
-                }
-                else if (pod.Str("spec", "nodeName") == nodeName)
+                if (pod.Str("spec", "nodeName") == nodeName)
                 {
                     SyncPod(pod, now);
                 }
@@ -102,30 +98,6 @@ internal sealed class Kubelet : IContainerLogs
                 pods.Remove(gone);
             }
         }
-    }
-
-    private void Schedule(JsonObject pod, DateTimeOffset now)
-    {
-        if (Meta.IsTerminating(pod))
-        {
-            store.Delete(ResourceTypes.Pods, Meta.Namespace(pod), Meta.Name(pod));
-            return;
-        }
-
-        var scheduled = store.Update(ResourceTypes.Pods, Meta.Namespace(pod), Meta.Name(pod), p =>
-        {
-            p.Child("spec")["nodeName"] = nodeName;
-            var status = p.Child("status");
-            if (status["conditions"] is not JsonArray conditions)
-            {
-                conditions = [];
-                status["conditions"] = conditions;
-            }
-
-            conditions.Add(Condition("PodScheduled", "True", Json.Time(now)));
-            return p;
-        });
-        events.Normal(scheduled, "Scheduled", $"Successfully assigned {Meta.Namespace(pod)}/{Meta.Name(pod)} to {nodeName}", "default-scheduler");
     }
 
     private void SyncPod(JsonObject pod, DateTimeOffset now)
@@ -512,7 +484,7 @@ internal sealed class Kubelet : IContainerLogs
             ["podIPs"] = new JsonArray(new JsonObject { ["ip"] = runtime.Ip }),
             ["startTime"] = accepted,
             ["containerStatuses"] = containers.Select(c => (JsonNode?)ContainerStatus(c)).ToJsonArray(),
-            ["qosClass"] = QosClass(pod),
+            ["qosClass"] = Quantities.QosClass(pod),
         };
     }
 
@@ -554,20 +526,6 @@ internal sealed class Kubelet : IContainerLogs
 
         status["started"] = c.State == State.Running;
         return status;
-    }
-
-    private static string QosClass(JsonObject pod)
-    {
-        var resources = pod.Arr("spec", "containers").Objects().Select(c => c.Obj("resources")).ToList();
-        if (resources.All(r => r.Obj("requests") is not { Count: > 0 } && r.Obj("limits") is not { Count: > 0 }))
-        {
-            return "BestEffort";
-        }
-
-        var guaranteed = resources.All(r =>
-            r.Obj("limits") is { } limits && limits.ContainsKey("cpu") && limits.ContainsKey("memory")
-            && (r.Obj("requests") is not { } requests || requests.All(q => JsonNode.DeepEquals(q.Value, limits[q.Key]))));
-        return guaranteed ? "Guaranteed" : "Burstable";
     }
 
     private static JsonObject Condition(string type, string status, string time, string? reason = null, string? message = null)
