@@ -121,7 +121,15 @@ internal sealed class ObjectStore
 
             meta["uid"] = oldMeta["uid"]?.DeepClone();
             meta["creationTimestamp"] = oldMeta["creationTimestamp"]?.DeepClone();
-            meta["generation"] = oldMeta["generation"]?.DeepClone();
+            if (oldMeta["generation"] is { } generation)
+            {
+                meta["generation"] = generation.DeepClone();
+            }
+            else
+            {
+                meta.Remove("generation");
+            }
+
             meta["resourceVersion"] = oldMeta["resourceVersion"]?.DeepClone();
             if (JsonNode.DeepEquals(updated, current))
             {
