@@ -58,6 +58,9 @@ internal sealed class TestCluster : IAsyncDisposable
     public Task<ProcessResult> KubectlAsync(TimeSpan timeout, params string[] args) =>
         ProcessRunner.RunAsync("kubectl", args, Environment, directory.Path, timeout);
 
+    /// <summary>Starts kubectl and returns while it runs (logs -f, get --watch); disposing kills it.</summary>
+    public BackgroundProcess KubectlInBackground(params string[] args) => new("kubectl", args, Environment, directory.Path);
+
     /// <summary>Runs kubectl and fails the test unless it exits 0.</summary>
     public async Task<string> KubectlOkAsync(params string[] args)
     {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ClusterSim.Node;
 using ClusterSim.Patching;
 using ClusterSim.Store;
 using Microsoft.AspNetCore.Http;
@@ -11,10 +12,10 @@ namespace ClusterSim.Api;
 /// <summary>A parsed resource URL: /api/v1/namespaces/NS/pods/NAME/log -> (pods, NS, NAME, log).</summary>
 internal sealed record ResourceRequest(ResourceType Type, string? Namespace, string? Name, string? Subresource);
 
-/// <summary>Reads a container's log the way the kubelet serves GET pods/NAME/log.</summary>
+/// <summary>The container logs the kubelet serves for GET pods/NAME/log: the current run's, or the previous one's.</summary>
 internal interface IContainerLogs
 {
-    string Read(JsonObject pod, string container, bool previous);
+    ContainerLog Open(JsonObject pod, string container, bool previous);
 }
 
 /// <summary>
@@ -93,7 +94,7 @@ internal sealed class ResourceHandler(ObjectStore store, IContainerLogs logs)
                 await WriteAsync(context, 200, Scale(Get(request)));
                 return;
             case ("GET", false, "log"):
-                await WriteLogAsync(context, Get(request));
+                await WriteLogAsync(context, Get(request), shutdown);
                 return;
             case ("POST", true, null):
                 await WriteAsync(context, 201, Create(request, await ReadObjectAsync(context.Request), IsDryRun(context.Request)));
@@ -437,7 +438,13 @@ internal sealed class ResourceHandler(ObjectStore store, IContainerLogs logs)
         };
     }
 
-    private async Task WriteLogAsync(HttpContext context, JsonObject pod)
+    /// <summary>
+    /// The kubelet's log endpoint (pkg/kubelet/kuberuntime/logs ReadLogs) for one container: tailLines counts from the
+    /// end of the log, then sinceSeconds/sinceTime drop older lines, timestamps prefixes each line with its RFC3339Nano
+    /// time, limitBytes cuts the stream. With follow=true the connection stays open and new lines are sent as the
+    /// container writes them, until its run ends (it exits, is restarted as a new run, or the pod is deleted).
+    /// </summary>
+    private async Task WriteLogAsync(HttpContext context, JsonObject pod, CancellationToken shutdown)
     {
         var query = context.Request.Query;
         var containers = pod.Arr("spec", "containers").Objects().Select(c => c.Str("name") ?? "").ToList();
@@ -453,27 +460,61 @@ internal sealed class ResourceHandler(ObjectStore store, IContainerLogs logs)
             throw ApiException.BadRequest($"container {container} is not valid for pod {Meta.Name(pod)}");
         }
 
-        var previous = query["previous"].ToString() is "true" or "1";
-        var lines = logs.Read(pod, container, previous).Split('\n').ToList();
-        if (lines.Count > 0 && lines[^1].Length == 0)
-        {
-            lines.RemoveAt(lines.Count - 1);
-        }
-
-        if (int.TryParse(query["tailLines"], CultureInfo.InvariantCulture, out var tail) && tail >= 0 && tail < lines.Count)
-        {
-            lines = lines[^tail..];
-        }
-
-        var text = string.Concat(lines.Select(l => l + "\n"));
-        if (int.TryParse(query["limitBytes"], CultureInfo.InvariantCulture, out var limit) && limit >= 0 && limit < Encoding.UTF8.GetByteCount(text))
-        {
-            text = Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(text), 0, limit);
-        }
+        static bool IsTrue(string value) => value is "true" or "1";
+        var follow = IsTrue(query["follow"].ToString());
+        var timestamps = IsTrue(query["timestamps"].ToString());
+        int? tail = int.TryParse(query["tailLines"], CultureInfo.InvariantCulture, out var t) && t >= 0 ? t : null;
+        long? limit = long.TryParse(query["limitBytes"], CultureInfo.InvariantCulture, out var l) && l > 0 ? l : null;
+        DateTimeOffset? since = Json.ParseTime(query["sinceTime"].ToString())
+            ?? (long.TryParse(query["sinceSeconds"], CultureInfo.InvariantCulture, out var seconds) && seconds > 0 ? DateTimeOffset.UtcNow.AddSeconds(-seconds) : null);
+        var log = logs.Open(pod, container, IsTrue(query["previous"].ToString()));
 
         context.Response.StatusCode = 200;
         context.Response.ContentType = "text/plain";
-        await context.Response.WriteAsync(text);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, shutdown);
+        var (lines, ended, changed) = log.Read(0);
+        var position = lines.Count;
+        var sent = 0L;
+        async Task<bool> SendAsync(IEnumerable<LogLine> batch)
+        {
+            var text = new StringBuilder();
+            foreach (var line in batch.Where(line => since is null || line.At >= since))
+            {
+                text.Append(timestamps ? line.At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff", CultureInfo.InvariantCulture) + "00Z " : "").Append(line.Text).Append('\n');
+            }
+
+            var bytes = Encoding.UTF8.GetBytes(text.ToString());
+            var room = limit is { } max ? (int)Math.Min(bytes.Length, max - sent) : bytes.Length;
+            await context.Response.Body.WriteAsync(bytes.AsMemory(0, room), stop.Token);
+            sent += room;
+            return limit is null || sent < limit;
+        }
+
+        try
+        {
+            if (!await SendAsync(tail is { } last && last < lines.Count ? lines.Skip(lines.Count - last) : lines) || !follow)
+            {
+                return;
+            }
+
+            await context.Response.Body.FlushAsync(stop.Token);
+            while (!ended)
+            {
+                await changed.WaitAsync(stop.Token);
+                (lines, ended, changed) = log.Read(position);
+                position += lines.Count;
+                if (!await SendAsync(lines))
+                {
+                    return;
+                }
+
+                await context.Response.Body.FlushAsync(stop.Token);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException)
+        {
+            // The follower went away, or the server stops.
+        }
     }
 
     private static void CheckTypeMeta(ResourceType type, JsonObject body)

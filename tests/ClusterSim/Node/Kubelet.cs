@@ -26,6 +26,7 @@ internal sealed class Kubelet : IContainerLogs
     public const string FailStartsLabel = "io.clustersim.fail-starts";
     public const string StartDelayLabel = "io.clustersim.start-delay-ms";
     public const string LogLabel = "io.clustersim.log";
+    public const string LogEveryLabel = "io.clustersim.log-every-ms";
     public const string StartLabel = "io.clustersim.start";
     private const string Component = "kubelet";
 
@@ -94,6 +95,11 @@ internal sealed class Kubelet : IContainerLogs
 
             foreach (var gone in pods.Keys.Where(uid => !seen.Contains(uid)).ToList())
             {
+                foreach (var container in pods[gone].Containers.Values)
+                {
+                    container.Current?.Log.End();
+                }
+
                 docker.RemoveContainers(gone);
                 pods.Remove(gone);
             }
@@ -139,6 +145,11 @@ internal sealed class Kubelet : IContainerLogs
                 for (var step = 0; step < 10 && container.NextAt <= now; step++)
                 {
                     Advance(pod, container, now);
+                }
+
+                if (container.State == State.Running)
+                {
+                    container.Current?.WriteDue(now);
                 }
             }
         }
@@ -385,8 +396,23 @@ internal sealed class Kubelet : IContainerLogs
             container.LastTerminated = finished;
         }
 
-        var log = image.Labels.GetValueOrDefault(LogLabel, "").Replace("\\n", "\n");
-        container.Current = new Instance(node.ContainerRuntime + "://" + containerId, ImageRef(image), log, now);
+        container.Current = new Instance(node.ContainerRuntime + "://" + containerId, ImageRef(image), now);
+        var lines = image.Labels.GetValueOrDefault(LogLabel, "").Replace("\\n", "\n").Split('\n').ToList();
+        if (lines[^1].Length == 0)
+        {
+            lines.RemoveAt(lines.Count - 1);
+        }
+
+        foreach (var line in lines)
+        {
+            container.Current.Log.Append(now, line);
+        }
+
+        if (LabelNumber(image, LogEveryLabel) is { } every and > 0)
+        {
+            container.Current.WriteEvery(TimeSpan.FromMilliseconds(every), lines.LastOrDefault() ?? "log line", now);
+        }
+
         container.NextAt = DateTimeOffset.MaxValue;
         var failStarts = LabelNumber(image, FailStartsLabel);
         var exitCode = LabelNumber(image, ExitCodeLabel) ?? (failStarts is null ? null : 1);
@@ -512,7 +538,7 @@ internal sealed class Kubelet : IContainerLogs
             status["state"] = new JsonObject { ["terminated"] = c.Current!.Terminated() };
         }
 
-        var last = waiting && c.Current is { FinishedAt: not null } ? c.Current : c.LastTerminated;
+        var last = LastState(c);
         status["lastState"] = last is null ? new JsonObject() : new JsonObject { ["terminated"] = last.Terminated() };
         status["ready"] = c.State == State.Running;
         status["restartCount"] = Math.Max(0, c.Started - 1);
@@ -540,15 +566,19 @@ internal sealed class Kubelet : IContainerLogs
         return condition;
     }
 
-    /// <summary>GET pods/NAME/log: the current (or previous) container instance's log.</summary>
-    public string Read(JsonObject pod, string container, bool previous)
+    /// <summary>The run status.lastState.terminated reports: the one that just ended while the container waits to restart, else the one before the current.</summary>
+    private static Instance? LastState(ContainerRuntime c) =>
+        c.State is not (State.Running or State.Exited or State.Done) && c.Current is { FinishedAt: not null } ? c.Current : c.LastTerminated;
+
+    /// <summary>GET pods/NAME/log: the log of the container's current run, or of the run lastState reports (previous).</summary>
+    public ContainerLog Open(JsonObject pod, string container, bool previous)
     {
         lock (gate)
         {
             var c = pods.TryGetValue(Meta.Uid(pod), out var runtime) ? runtime.Containers.GetValueOrDefault(container) : null;
             if (previous)
             {
-                return c?.LastTerminated?.Log ?? throw ApiException.BadRequest($"previous terminated container \"{container}\" in pod \"{Meta.Name(pod)}\" not found");
+                return (c is null ? null : LastState(c))?.Log ?? throw ApiException.BadRequest($"previous terminated container \"{container}\" in pod \"{Meta.Name(pod)}\" not found");
             }
 
             if (c?.Current is { } current)
@@ -624,14 +654,22 @@ internal sealed class Kubelet : IContainerLogs
         public void Waiting(string message) => WaitingMessage = message;
     }
 
-    /// <summary>One run of a container: a runtime container ("docker://ID") created from one image (its imageID).</summary>
-    private sealed class Instance(string containerId, string imageRef, string log, DateTimeOffset startedAt)
+    /// <summary>
+    /// One run of a container: a runtime container ("docker://ID") created from one image (its imageID), and its log,
+    /// which ends with the run.
+    /// </summary>
+    private sealed class Instance(string containerId, string imageRef, DateTimeOffset startedAt)
     {
+        private TimeSpan every;
+        private string line = "";
+        private DateTimeOffset next;
+        private int written;
+
         public string ContainerId { get; } = containerId;
 
         public string ImageRef { get; } = imageRef;
 
-        public string Log { get; } = log;
+        public ContainerLog Log { get; } = new();
 
         public DateTimeOffset StartedAt { get; } = startedAt;
 
@@ -646,6 +684,30 @@ internal sealed class Kubelet : IContainerLogs
             FinishedAt = at;
             ExitCode = exitCode;
             Reason = reason;
+            Log.End();
+        }
+
+        /// <summary>While it runs, the container writes "<paramref name="text"/> 1", "... 2", ... every <paramref name="interval"/>.</summary>
+        public void WriteEvery(TimeSpan interval, string text, DateTimeOffset now)
+        {
+            every = interval;
+            line = text;
+            next = now + interval;
+        }
+
+        /// <summary>Appends the lines due by <paramref name="now"/>, stamped with the time each was due (a long gap, a stopped profile, is skipped).</summary>
+        public void WriteDue(DateTimeOffset now)
+        {
+            for (var i = 0; every > TimeSpan.Zero && next <= now && i < 100; i++)
+            {
+                Log.Append(next, $"{line} {++written}");
+                next += every;
+            }
+
+            if (every > TimeSpan.Zero && next <= now)
+            {
+                next = now + every;
+            }
         }
 
         public JsonObject Terminated() => new()
