@@ -3,7 +3,8 @@ using ClusterSim;
 using ClusterSim.Minikube;
 
 // dotnet ClusterSim.dll serve --minikube-home DIR [--profile NAME] [--kubernetes-minor N] [--pod-start-delay-ms MS]
-//     [--kubelet-backoff-ms MS] [--node-runtime simulated|docker] [--container-runtime docker|containerd|cri-o] [--kind minikube|remote] [--context NAME]
+//     [--kubelet-backoff-ms MS] [--minikube-latency fast|real]
+//     [--node-runtime simulated|docker] [--container-runtime docker|containerd|cri-o] [--kind minikube|remote] [--context NAME]
 // dotnet ClusterSim.dll minikube ARGS...   (what the `minikube` wrapper in the bin directory runs)
 return args switch
 {
@@ -14,7 +15,8 @@ return args switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: ClusterSim serve --minikube-home DIR [--profile NAME] [--kubernetes-minor N] [--pod-start-delay-ms MS] [--kubelet-backoff-ms MS]");
+    Console.Error.WriteLine("usage: ClusterSim serve --minikube-home DIR [--profile NAME] [--kubernetes-minor N] [--pod-start-delay-ms MS]");
+    Console.Error.WriteLine("           [--kubelet-backoff-ms MS] [--minikube-latency fast|real]");
     Console.Error.WriteLine("           [--node-runtime simulated|docker] [--container-runtime docker|containerd|cri-o] [--kind minikube|remote] [--context NAME]");
     Console.Error.WriteLine("       ClusterSim minikube ARGS...");
     return 2;
@@ -40,6 +42,12 @@ static async Task<int> ServeAsync(string[] args)
             null or "simulated" => NodeRuntime.Simulated,
             "docker" => NodeRuntime.DockerDaemon,
             var other => throw new ArgumentException($"--node-runtime must be simulated or docker, not {other}"),
+        },
+        MinikubeLatency = Option("--minikube-latency") switch
+        {
+            null or "fast" => MinikubeLatency.Fast,
+            "real" => MinikubeLatency.Real,
+            var other => throw new ArgumentException($"--minikube-latency must be fast or real, not {other}"),
         },
         ContainerRuntime = Option("--container-runtime") ?? "docker",
         Kind = Option("--kind") switch

@@ -182,7 +182,11 @@ public sealed class SimulatedCluster : IAsyncDisposable
             Directory.CreateDirectory(home.ProfileDirectory(Options.Profile));
             var config = MinikubeHome.NewConfig(Options.Profile, KubernetesVersion, Options.ContainerRuntime, Options.Driver, Options.Nodes);
             await File.WriteAllTextAsync(home.ConfigFile(Options.Profile), config.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
-            await File.WriteAllTextAsync(home.NodeFile(Options.Profile), Json.Serialize(new JsonObject { ["nodeUrl"] = nodeServer.Url }));
+            await File.WriteAllTextAsync(home.NodeFile(Options.Profile), Json.Serialize(new JsonObject
+            {
+                ["nodeUrl"] = nodeServer.Url,
+                [Latency.SettingKey] = Options.MinikubeLatency == MinikubeLatency.Real ? "real" : "fast",
+            }));
             await File.WriteAllTextAsync(KubeconfigPath, Minikube.Kubeconfig.Render(Options.Profile, ServerUrl, MinikubeCli.Version, DateTimeOffset.UtcNow));
         }
         else

@@ -24,7 +24,21 @@ internal static class ImageCommands
 
     private sealed record Cached(string Image, string Archive, string? DaemonId, long? Size);
 
+    /// <summary>`minikube image load`; the time it spends saving and streaming images counts as the transfer (<see cref="CallCost"/>).</summary>
     public static async Task<int> LoadAsync(CliContext context, IReadOnlyList<string> images)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            return await TransferAsync(context, images);
+        }
+        finally
+        {
+            context.Cost.Transfer = clock.Elapsed;
+        }
+    }
+
+    private static async Task<int> TransferAsync(CliContext context, IReadOnlyList<string> images)
     {
         if (images.Count == 0)
         {

@@ -9,6 +9,9 @@ internal sealed record CliContext(MinikubeHome Home, CommandLine Line, string Pr
     /// <summary>Whether stdout is a terminal (commands that print shell code go quiet when it is not).</summary>
     public bool Terminal { get; init; }
 
+    /// <summary>What the call did that its simulated latency depends on.</summary>
+    public CallCost Cost { get; init; } = new();
+
     /// <summary>exit.Message: "X Exiting due to ID: message" on stderr, an optional suggestion, and the issue box for unexpected errors.</summary>
     public int Exit(string id, int code, string message, string? suggestion = null, bool issueLink = false)
     {
@@ -73,10 +76,11 @@ public static class MinikubeCli
     {
         var home = MinikubeHome.FromEnvironment();
         var clock = Stopwatch.StartNew();
+        var cost = new CallCost();
         int code;
         try
         {
-            code = await DispatchAsync(args, home, stdout, stderr);
+            code = await DispatchAsync(args, home, stdout, stderr, cost);
         }
         catch (UsageException e)
         {
@@ -85,21 +89,24 @@ public static class MinikubeCli
             code = ExUsage;
         }
 
+        await Latency.WaitAsync(home, args, code, cost);
         await stdout.FlushAsync();
         await stderr.FlushAsync();
         CallLog.Append(home, args, code, clock.Elapsed);
         return code;
     }
 
-    private static async Task<int> DispatchAsync(string[] args, MinikubeHome home, TextWriter stdout, TextWriter stderr)
+    private static async Task<int> DispatchAsync(string[] args, MinikubeHome home, TextWriter stdout, TextWriter stderr, CallCost cost)
     {
         var words = CommandLine.Words(args);
         CliContext Context(params Flag[] flags)
         {
             var line = CommandLine.Parse(args, flags);
-            return new CliContext(home, line, line.Get("profile") ?? home.ActiveProfile(), stdout, stderr)
+            cost.Profile = line.Get("profile") ?? home.ActiveProfile();
+            return new CliContext(home, line, cost.Profile, stdout, stderr)
             {
                 Terminal = ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected,
+                Cost = cost,
             };
         }
 
