@@ -31,6 +31,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
     private readonly NodeIdentity node;
     private readonly SemaphoreSlim stateLock = new(1, 1);
     private readonly int sshPort;
+    private bool deleted;
 
     private SimulatedCluster(SimOptions options, MinikubeHome home, INodeEngine engine, NodeDaemon? daemon, CertificatePaths? certificates)
     {
@@ -179,9 +180,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
 
         if (Options.Kind == ClusterKind.Minikube)
         {
-            Directory.CreateDirectory(home.ProfileDirectory(Options.Profile));
-            var config = MinikubeHome.NewConfig(Options.Profile, KubernetesVersion, Options.ContainerRuntime, Options.Driver, Options.Nodes);
-            await File.WriteAllTextAsync(home.ConfigFile(Options.Profile), config.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+            home.SaveConfig(Options.Profile, MinikubeHome.NewConfig(Options.Profile, KubernetesVersion, Options.ContainerRuntime, Options.Driver, Options.Nodes));
             await File.WriteAllTextAsync(home.NodeFile(Options.Profile), Json.Serialize(new JsonObject
             {
                 ["nodeUrl"] = nodeServer.Url,
@@ -311,6 +310,11 @@ public sealed class SimulatedCluster : IAsyncDisposable
         await stateLock.WaitAsync();
         try
         {
+            if (deleted)
+            {
+                throw new InvalidOperationException($"the profile {Options.Profile} was deleted");
+            }
+
             if (state == State)
             {
                 return;
@@ -332,6 +336,52 @@ public sealed class SimulatedCluster : IAsyncDisposable
         finally
         {
             stateLock.Release();
+        }
+    }
+
+    /// <summary>
+    /// What `minikube delete` leaves: the profile is stopped for good (the API server refuses connections, nothing
+    /// reconciles), $MINIKUBE_HOME/profiles/PROFILE is removed, and so are the kubeconfig's cluster, context and user
+    /// of that name (current-context emptied when it named them). The node's images and the cluster's objects stay
+    /// in memory until dispose, unreachable.
+    /// </summary>
+    public async Task DeleteProfileAsync()
+    {
+        RequireProfile();
+        await SetProfileStateAsync(ProfileState.Stopped);
+        deleted = true;
+        Directory.Delete(home.ProfileDirectory(Options.Profile), recursive: true);
+        Minikube.Kubeconfig.RemoveProfile(KubeconfigPath, Options.Profile);
+    }
+
+    /// <summary>
+    /// Rewrites the container runtime the profile's config.json records (KubernetesConfig.ContainerRuntime and each
+    /// node's), as if the profile had been recreated with `--container-runtime=RUNTIME`; the node itself is unchanged.
+    /// Commands that read the config (profile list, image ls, docker-env) follow it.
+    /// </summary>
+    public void SetProfileContainerRuntime(string runtime)
+    {
+        RequireProfile();
+        if (runtime is not ("docker" or "containerd" or "cri-o"))
+        {
+            throw new ArgumentException($"the runtime must be docker, containerd or cri-o, not {runtime}", nameof(runtime));
+        }
+
+        var config = home.LoadConfig(Options.Profile) ?? throw new InvalidOperationException($"the profile {Options.Profile} has no readable config.json");
+        config.Child("KubernetesConfig")["ContainerRuntime"] = runtime;
+        foreach (var node in config.Arr("Nodes").Objects())
+        {
+            node["ContainerRuntime"] = runtime;
+        }
+
+        home.SaveConfig(Options.Profile, config);
+    }
+
+    private void RequireProfile()
+    {
+        if (Options.Kind != ClusterKind.Minikube || deleted)
+        {
+            throw new InvalidOperationException(deleted ? $"the profile {Options.Profile} was deleted" : "a remote cluster has no minikube profile");
         }
     }
 
@@ -408,7 +458,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
             await daemon.DisposeAsync();
         }
 
-        if (Options.Kind == ClusterKind.Minikube)
+        if (Options.Kind == ClusterKind.Minikube && !deleted)
         {
             File.Delete(home.NodeFile(Options.Profile));
         }
