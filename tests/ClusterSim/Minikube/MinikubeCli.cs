@@ -59,7 +59,7 @@ internal sealed record CliContext(MinikubeHome Home, CommandLine Line, string Pr
 
 /// <summary>
 /// The minikube v1.38 CLI subset a redeploy tool uses, with the real flags, output and exit codes:
-/// status, profile [list], version, docker-env, image load, image ls. Other commands fail as unknown commands.
+/// status, profile [list], version, docker-env, image load, image ls, image rm. Other commands fail as unknown commands.
 /// Every call is appended (argv, exit code) to the call log in the state directory.
 /// </summary>
 public static class MinikubeCli
@@ -114,7 +114,7 @@ public static class MinikubeCli
         {
             case []:
                 Context();
-                await stdout.WriteLineAsync("minikube provisions and manages local Kubernetes clusters optimized for development workflows.\n\nSimulated commands: status, profile, version, docker-env, image load, image ls");
+                await stdout.WriteLineAsync("minikube provisions and manages local Kubernetes clusters optimized for development workflows.\n\nSimulated commands: status, profile, version, docker-env, image load, image ls, image rm");
                 return 0;
             case ["status", ..]:
                 return await StatusCommand.RunAsync(Context(StatusCommand.Flags));
@@ -130,9 +130,11 @@ public static class MinikubeCli
                 return await ImageCommands.LoadAsync(Context(ImageCommands.LoadFlags), words.Skip(2).ToList());
             case ["image", "ls" or "list", ..]:
                 return await ImageCommands.ListAsync(Context(ImageCommands.ListFlags));
+            case ["image", "rm" or "remove" or "unload", ..]:
+                return await ImageCommands.RemoveAsync(Context(), words.Skip(2).ToList());
             case ["image", ..]:
                 Context(new Flag("format"), new Flag("daemon", IsBool: true));
-                await stdout.WriteLineAsync("Manage images\n\nAvailable Commands:\n  load          Load an image into minikube\n  ls            List images\n\nUse \"minikube image <command> --help\" for more information about a command.");
+                await stdout.WriteLineAsync("Manage images\n\nAvailable Commands:\n  load          Load an image into minikube\n  ls            List images\n  rm            Remove one or more images\n\nUse \"minikube image <command> --help\" for more information about a command.");
                 return 0;
             default:
                 await stderr.WriteLineAsync($"Error: unknown command \"{words[0]}\" for \"minikube\"");
