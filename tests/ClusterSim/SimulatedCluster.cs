@@ -45,7 +45,8 @@ public sealed class SimulatedCluster : IAsyncDisposable
             remote ? $"{options.ContextName}-node-1" : options.Profile,
             remote ? RemoteNodeIp : MinikubeNodeIp,
             options.ContainerRuntime,
-            int.Parse(options.KubernetesMinor, System.Globalization.CultureInfo.InvariantCulture));
+            int.Parse(options.KubernetesMinor, System.Globalization.CultureInfo.InvariantCulture),
+            NodeCapacity.Minikube);
         puller = remote ? new RegistryPuller() : null;
         var events = new EventRecorder(store);
         var kubelet = new Kubelet(store, docker, puller, events, activity, node, options.PodStartDelay, options.KubeletBackOff);
@@ -258,8 +259,8 @@ public sealed class SimulatedCluster : IAsyncDisposable
             ["spec"] = new JsonObject { ["podCIDR"] = "10.244.0.0/24" },
             ["status"] = new JsonObject
             {
-                ["capacity"] = NodeCapacity.Minikube.Quantities(),
-                ["allocatable"] = NodeCapacity.Minikube.Quantities(),
+                ["capacity"] = node.Capacity.Quantities(),
+                ["allocatable"] = node.Capacity.Quantities(),
                 ["addresses"] = new JsonArray(
                     new JsonObject { ["type"] = "InternalIP", ["address"] = node.Ip },
                     new JsonObject { ["type"] = "Hostname", ["address"] = node.Name }),

@@ -12,17 +12,21 @@ namespace ClusterSim.Api;
 /// <summary>A parsed resource URL: /api/v1/namespaces/NS/pods/NAME/log -> (pods, NS, NAME, log).</summary>
 internal sealed record ResourceRequest(ResourceType Type, string? Namespace, string? Name, string? Subresource);
 
-/// <summary>The container logs the kubelet serves for GET pods/NAME/log: the current run's, or the previous one's.</summary>
-internal interface IContainerLogs
+/// <summary>What the API server asks the node's kubelet for: container logs (pods/NAME/log) and stats (nodes/NAME/proxy/stats/summary).</summary>
+internal interface IKubeletApi
 {
+    /// <summary>The log of the container's current run, or of the previous one.</summary>
     ContainerLog Open(JsonObject pod, string container, bool previous);
+
+    /// <summary>The stats/v1alpha1 Summary the kubelet serves at /stats/summary.</summary>
+    JsonObject Summary(DateTimeOffset now);
 }
 
 /// <summary>
 /// The REST verbs on resources: get, list, watch, create, update, patch, delete (and the status, scale and log
 /// subresources), with the real server's semantics for resourceVersion, generation, status and namespaces.
 /// </summary>
-internal sealed class ResourceHandler(ObjectStore store, IContainerLogs logs)
+internal sealed class ResourceHandler(ObjectStore store, IKubeletApi kubelet)
 {
     private static readonly TimeSpan DefaultWatchTimeout = TimeSpan.FromMinutes(30);
 
@@ -117,6 +121,28 @@ internal sealed class ResourceHandler(ObjectStore store, IContainerLogs logs)
             default:
                 throw ApiException.MethodNotAllowed(method, type);
         }
+    }
+
+    /// <summary>
+    /// GET /api/v1/nodes/NAME/proxy/PATH: the API server's node proxy to the kubelet, which serves stats/summary here
+    /// (what `kubectl get --raw` fetches); other kubelet paths answer as its mux does for unknown ones.
+    /// </summary>
+    public async Task ProxyToNodeAsync(HttpContext context, string node, string path)
+    {
+        if (store.Get(ResourceTypes.Nodes, "", node) is null)
+        {
+            throw ApiException.NotFound(ResourceTypes.Nodes, node);
+        }
+
+        if (context.Request.Method == "GET" && path == "stats/summary")
+        {
+            await WriteAsync(context, 200, kubelet.Summary(DateTimeOffset.UtcNow));
+            return;
+        }
+
+        context.Response.StatusCode = 404;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        await context.Response.WriteAsync("404 page not found\n");
     }
 
     private JsonObject Get(ResourceRequest request) =>
@@ -467,7 +493,7 @@ internal sealed class ResourceHandler(ObjectStore store, IContainerLogs logs)
         long? limit = long.TryParse(query["limitBytes"], CultureInfo.InvariantCulture, out var l) && l > 0 ? l : null;
         DateTimeOffset? since = Json.ParseTime(query["sinceTime"].ToString())
             ?? (long.TryParse(query["sinceSeconds"], CultureInfo.InvariantCulture, out var seconds) && seconds > 0 ? DateTimeOffset.UtcNow.AddSeconds(-seconds) : null);
-        var log = logs.Open(pod, container, IsTrue(query["previous"].ToString()));
+        var log = kubelet.Open(pod, container, IsTrue(query["previous"].ToString()));
 
         context.Response.StatusCode = 200;
         context.Response.ContentType = "text/plain";

@@ -42,7 +42,7 @@ internal static class ResourceTypes
 
     public static readonly ResourceType Nodes = new(
         "", "v1", "nodes", "node", "Node", false, ["get", "list", "watch"], ["no"], [],
-        [new("status", "", "v1", "Node", StatusVerbs)]);
+        [new("proxy", "", "v1", "NodeProxyOptions", ["create", "delete", "get", "patch", "update"]), new("status", "", "v1", "Node", StatusVerbs)]);
 
     public static readonly ResourceType Pods = new(
         "", "v1", "pods", "pod", "Pod", true, AllVerbs, ["po"], ["all"],

@@ -6,8 +6,8 @@ using ClusterSim.Store;
 
 namespace ClusterSim.Node;
 
-/// <summary>Who the kubelet is: its node's name and IP, the container runtime ("docker" or "containerd") and the Kubernetes minor.</summary>
-internal sealed record NodeIdentity(string Name, string Ip, string ContainerRuntime, int KubernetesMinor);
+/// <summary>Who the kubelet is: its node's name and IP, the container runtime ("docker" or "containerd"), the Kubernetes minor and what the node has.</summary>
+internal sealed record NodeIdentity(string Name, string Ip, string ContainerRuntime, int KubernetesMinor, NodeCapacity Capacity);
 
 /// <summary>
 /// The kubelet of the single node. Nothing really runs: each container resolves its image against
@@ -20,7 +20,7 @@ internal sealed record NodeIdentity(string Name, string Ip, string ContainerRunt
 /// io.clustersim.fail-starts starts only when given), restarting with the kubelet's back-off (backOffPeriod doubling
 /// to 30 times it) in CrashLoopBackOff. Its log is the image's io.clustersim.log label.
 /// </summary>
-internal sealed class Kubelet : IContainerLogs
+internal sealed class Kubelet : IKubeletApi
 {
     public const string ExitCodeLabel = "io.clustersim.exit-code";
     public const string FailStartsLabel = "io.clustersim.fail-starts";
@@ -32,6 +32,9 @@ internal sealed class Kubelet : IContainerLogs
 
     /// <summary>MaxContainerBackOff and MaxImageBackOff (300 s) over backOffPeriod (10 s): the back-offs stop doubling at 30 times the base.</summary>
     private const int MaxBackOffFactor = 30;
+
+    /// <summary>What the node's own system (OS, kubelet, runtime, logs) takes of its disk besides the images.</summary>
+    public const long SystemBytes = 1_500_000_000;
 
     private static readonly TimeSpan PullPoll = TimeSpan.FromMilliseconds(25);
 
@@ -47,6 +50,7 @@ internal sealed class Kubelet : IContainerLogs
     private readonly TimeSpan stopDelay;
     private readonly object gate = new();
     private readonly Dictionary<string, PodRuntime> pods = [];
+    private readonly DateTimeOffset started = DateTimeOffset.UtcNow;
     private int nextIp = 3;
 
     public Kubelet(ObjectStore store, INodeEngine docker, RegistryPuller? puller, EventRecorder events, ClusterActivity activity, NodeIdentity node, TimeSpan startDelay, TimeSpan backOffPeriod)
@@ -595,6 +599,54 @@ internal sealed class Kubelet : IContainerLogs
                 _ => "ContainerCreating",
             };
             throw ApiException.BadRequest($"container \"{container}\" in pod \"{Meta.Name(pod)}\" is waiting to start: {why}");
+        }
+    }
+
+    /// <summary>
+    /// The stats summary (k8s.io/kubelet/pkg/apis/stats/v1alpha1 Summary) as far as disk goes: node.fs and
+    /// node.runtime.imageFs (and containerFs, the same filesystem: the image filesystem is not split) on the node's one
+    /// disk. The image filesystem's usedBytes is the size of the node's images; the node filesystem also holds the
+    /// system (<see cref="SystemBytes"/>). Pods are listed by reference and start time; CPU, memory and network are omitted.
+    /// </summary>
+    public JsonObject Summary(DateTimeOffset now)
+    {
+        lock (gate)
+        {
+            var images = docker.List();
+            var imageBytes = images.Sum(i => i.Image.Size);
+            var capacity = node.Capacity.DiskBytes;
+            var available = Math.Max(0, capacity - SystemBytes - imageBytes);
+            var inodes = capacity / 16384;
+            var inodesUsed = Math.Min(inodes, 50_000 + 1_000L * images.Count);
+            JsonObject Fs(long used) => new()
+            {
+                ["time"] = Json.Time(now),
+                ["availableBytes"] = available,
+                ["capacityBytes"] = capacity,
+                ["usedBytes"] = used,
+                ["inodesFree"] = inodes - inodesUsed,
+                ["inodes"] = inodes,
+                ["inodesUsed"] = inodesUsed,
+            };
+
+            var podStats = store.List(ResourceTypes.Pods).Where(p => pods.ContainsKey(Meta.Uid(p))).Select(p => (JsonNode?)new JsonObject
+            {
+                ["podRef"] = new JsonObject { ["name"] = Meta.Name(p), ["namespace"] = Meta.Namespace(p), ["uid"] = Meta.Uid(p) },
+                ["startTime"] = Json.Time(pods[Meta.Uid(p)].Accepted),
+                ["containers"] = pods[Meta.Uid(p)].Containers.Values.Where(c => c.Current is not null)
+                    .Select(c => (JsonNode?)new JsonObject { ["name"] = c.Name, ["startTime"] = Json.Time(c.Current!.StartedAt) }).ToJsonArray(),
+            }).ToJsonArray();
+            return new JsonObject
+            {
+                ["node"] = new JsonObject
+                {
+                    ["nodeName"] = nodeName,
+                    ["startTime"] = Json.Time(started),
+                    ["fs"] = Fs(SystemBytes + imageBytes),
+                    ["runtime"] = new JsonObject { ["imageFs"] = Fs(imageBytes), ["containerFs"] = Fs(imageBytes) },
+                },
+                ["pods"] = podStats,
+            };
         }
     }
 
