@@ -73,6 +73,44 @@ public sealed class RolloutTests
     }
 
     [SkippableFact]
+    public async Task Revision_history_keeps_the_limit_of_old_replica_sets_so_undo_works_after_several_rollouts()
+    {
+        await using var images = TestImages.Create("history");
+        await using var cluster = await TestCluster.StartAsync();
+        var tags = new[] { "v1", "v2", "v3", "v4" };
+        foreach (var tag in tags)
+        {
+            await images.BuildAsync(tag, tag);
+        }
+
+        Assert.Equal(0, (await cluster.MinikubeAsync(["image", "load", "--daemon", .. tags.Select(t => $"{images.Repository}:{t}")])).ExitCode);
+        await cluster.ApplyDeploymentAsync("bot", $"{images.Repository}:v1");
+        await cluster.KubectlOkAsync("patch", "deployment/bot", "-p", "{\"spec\":{\"revisionHistoryLimit\":2}}");
+        await cluster.KubectlOkAsync("rollout", "status", "deployment/bot", "--timeout=30s");
+        foreach (var tag in tags.Skip(1))
+        {
+            await cluster.KubectlOkAsync("set", "image", "deployment/bot", $"bot={images.Repository}:{tag}");
+            await cluster.KubectlOkAsync("rollout", "status", "deployment/bot", "--timeout=30s");
+        }
+
+        await cluster.Sim.WaitUntilAsync(s => s.GetReplicaSets("default", "bot").Count == 3, TimeSpan.FromSeconds(10), "two old replica sets are kept");
+        Assert.Matches(@"REVISION\s+CHANGE-CAUSE\n2\s+<none>\n3\s+<none>\n4\s+<none>", await cluster.KubectlOkAsync("rollout", "history", "deployment/bot"));
+        Assert.Matches($@"Image:\s+{images.Repository}:v3\n", await cluster.KubectlOkAsync("rollout", "history", "deployment/bot", "--revision=3"));
+
+        Assert.Contains("deployment.apps/bot rolled back", await cluster.KubectlOkAsync("rollout", "undo", "deployment/bot"));
+        await cluster.KubectlOkAsync("rollout", "status", "deployment/bot", "--timeout=30s");
+        Assert.Equal($"{images.Repository}:v3", TestCluster.ContainerField(Assert.Single(cluster.LivePods("bot")), "image"));
+
+        Assert.Contains("deployment.apps/bot rolled back", await cluster.KubectlOkAsync("rollout", "undo", "deployment/bot", "--to-revision=2"));
+        await cluster.KubectlOkAsync("rollout", "status", "deployment/bot", "--timeout=30s");
+        Assert.Equal($"{images.Repository}:v2", TestCluster.ContainerField(Assert.Single(cluster.LivePods("bot")), "image"));
+        Assert.Matches(@"REVISION\s+CHANGE-CAUSE\n4\s+<none>\n5\s+<none>\n6\s+<none>", await cluster.KubectlOkAsync("rollout", "history", "deployment/bot"));
+        var missing = await cluster.KubectlAsync("rollout", "undo", "deployment/bot", "--to-revision=1");
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("error: unable to find specified revision 1 in history", missing.StandardError);
+    }
+
+    [SkippableFact]
     public async Task A_crash_looping_image_times_out_rollout_status_and_keeps_its_previous_log()
     {
         await using var images = TestImages.Create("crash");
