@@ -410,6 +410,9 @@ public sealed class SimulatedCluster : IAsyncDisposable
 
     public JsonObject? GetDeployment(string ns, string name) => store.Get(ResourceTypes.Deployments, ns, name);
 
+    /// <summary>A coordination.k8s.io/v1 Lease (a lock a tool keeps in the cluster), or null.</summary>
+    public JsonObject? GetLease(string ns, string name) => store.Get(ResourceTypes.Leases, ns, name);
+
     /// <summary>The ReplicaSets in a namespace, only those a deployment controls when <paramref name="deployment"/> is given.</summary>
     public IReadOnlyList<JsonObject> GetReplicaSets(string ns, string? deployment = null)
     {

@@ -103,6 +103,12 @@ internal sealed class ResourceHandler(ObjectStore store, IKubeletApi kubelet)
             case ("POST", true, null):
                 await WriteAsync(context, 201, Create(request, await ReadObjectAsync(context.Request), IsDryRun(context.Request)));
                 return;
+            case ("PUT", false, null) when type.AllowCreateOnUpdate && store.Get(type, request.Namespace ?? "", request.Name!) is null:
+                var body = await ReadObjectAsync(context.Request);
+                CheckName(request, body);
+                Meta.Of(body)["name"] = request.Name;
+                await WriteAsync(context, 201, Create(request, body, IsDryRun(context.Request)));
+                return;
             case ("PUT", false, _):
                 await WriteAsync(context, 200, Update(request, await ReadObjectAsync(context.Request), IsDryRun(context.Request)));
                 return;
@@ -110,7 +116,9 @@ internal sealed class ResourceHandler(ObjectStore store, IKubeletApi kubelet)
                 await WriteAsync(context, 200, Patch(request, context.Request.ContentType ?? "", await ReadAsync(context.Request), IsDryRun(context.Request)));
                 return;
             case ("DELETE", false, null) when IsDryRun(context.Request):
-                await WriteAsync(context, 200, Get(request));
+                var target = Get(request);
+                Preconditions.From(await ReadOptionalObjectAsync(context.Request))?.CheckBeforeDelete(type, target);
+                await WriteAsync(context, 200, target);
                 return;
             case ("DELETE", false, null):
                 await WriteAsync(context, 200, Delete(request, context.Request, await ReadOptionalObjectAsync(context.Request)));
@@ -266,7 +274,7 @@ internal sealed class ResourceHandler(ObjectStore store, IKubeletApi kubelet)
         Defaults.Apply(type, body);
         if (type == ResourceTypes.Pods)
         {
-            body["status"] = new JsonObject { ["phase"] = "Pending", ["qosClass"] = "BestEffort" };
+            body["status"] = new JsonObject { ["phase"] = "Pending", ["qosClass"] = Quantities.QosClass(body) };
             Admission.Pod(store, body);
         }
 
@@ -302,14 +310,15 @@ internal sealed class ResourceHandler(ObjectStore store, IKubeletApi kubelet)
     private JsonObject Update(ResourceRequest request, JsonObject body, bool dryRun)
     {
         CheckTypeMeta(request.Type, body);
-        if (Meta.Name(body) is { Length: > 0 } bodyName && bodyName != request.Name)
-        {
-            throw ApiException.BadRequest($"the name of the object ({bodyName}) does not match the name on the URL ({request.Name})");
-        }
-
+        CheckName(request, body);
         if (request.Subresource == "scale")
         {
             return ApplyScale(request, _ => body, dryRun);
+        }
+
+        if (!request.Type.AllowUnconditionalUpdate && string.IsNullOrEmpty(body.Str("metadata", "resourceVersion")))
+        {
+            throw ApiException.Invalid(request.Type, request.Name!, ["metadata.resourceVersion: Invalid value: 0x0: must be specified for an update"], byResource: true);
         }
 
         return Write(request, current => body, dryRun);
@@ -431,7 +440,7 @@ internal sealed class ResourceHandler(ObjectStore store, IKubeletApi kubelet)
         var grace = long.TryParse(http.Query["gracePeriodSeconds"], CultureInfo.InvariantCulture, out var g) ? g : options?.Long("gracePeriodSeconds");
         var propagation = http.Query["propagationPolicy"].ToString() is { Length: > 0 } p ? p : options?.Str("propagationPolicy");
         var type = request.Type;
-        var deleted = Deletion.Delete(store, type, request.Namespace ?? "", request.Name!, grace, propagation)
+        var deleted = Deletion.Delete(store, type, request.Namespace ?? "", request.Name!, grace, propagation, Preconditions.From(options))
             ?? throw ApiException.NotFound(type, request.Name!);
         if (type == ResourceTypes.Pods || type == ResourceTypes.Namespaces)
         {
@@ -540,6 +549,14 @@ internal sealed class ResourceHandler(ObjectStore store, IKubeletApi kubelet)
         catch (Exception e) when (e is OperationCanceledException or IOException)
         {
             // The follower went away, or the server stops.
+        }
+    }
+
+    private static void CheckName(ResourceRequest request, JsonObject body)
+    {
+        if (Meta.Name(body) is { Length: > 0 } bodyName && bodyName != request.Name)
+        {
+            throw ApiException.BadRequest($"the name of the object ({bodyName}) does not match the name on the URL ({request.Name})");
         }
     }
 

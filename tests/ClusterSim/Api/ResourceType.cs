@@ -28,6 +28,12 @@ internal sealed record ResourceType(
 
     /// <summary>Whether metadata.generation counts spec changes (the apps/v1 workloads).</summary>
     public bool TracksGeneration => Group == "apps";
+
+    /// <summary>The update strategy's AllowUnconditionalUpdate: a PUT without metadata.resourceVersion overwrites (false: it is refused).</summary>
+    public bool AllowUnconditionalUpdate { get; init; } = true;
+
+    /// <summary>The update strategy's AllowCreateOnUpdate: a PUT to a name that does not exist creates the object.</summary>
+    public bool AllowCreateOnUpdate { get; init; }
 }
 
 internal static class ResourceTypes
@@ -68,7 +74,15 @@ internal static class ResourceTypes
         "apps", "v1", "replicasets", "replicaset", "ReplicaSet", true, AllVerbs, ["rs"], ["all"],
         [new("scale", "autoscaling", "v1", "Scale", StatusVerbs), new("status", "apps", "v1", "ReplicaSet", StatusVerbs)]);
 
-    public static readonly IReadOnlyList<ResourceType> All = [Namespaces, Nodes, Pods, Events, Secrets, ConfigMaps, ServiceAccounts, Deployments, ReplicaSets];
+    /// <summary>coordination.k8s.io/v1 Leases: the lease strategy refuses unconditional updates and allows create on update (pkg/registry/coordination/lease/strategy.go).</summary>
+    public static readonly ResourceType Leases = new(
+        "coordination.k8s.io", "v1", "leases", "lease", "Lease", true, AllVerbs, [], [], [])
+    {
+        AllowUnconditionalUpdate = false,
+        AllowCreateOnUpdate = true,
+    };
+
+    public static readonly IReadOnlyList<ResourceType> All = [Namespaces, Nodes, Pods, Events, Secrets, ConfigMaps, ServiceAccounts, Deployments, ReplicaSets, Leases];
 
     public static ResourceType? Find(string group, string version, string plural) =>
         All.FirstOrDefault(t => t.Group == group && t.Version == version && t.Plural == plural);

@@ -124,6 +124,11 @@ internal static class Tables
                 cm => [Meta.Name(cm), (cm.Obj("data")?.Count ?? 0) + (cm.Obj("binaryData")?.Count ?? 0), Age(cm)]);
         }
 
+        if (type == ResourceTypes.Leases)
+        {
+            return ([name, new("Holder", "string"), new("Age", "string")], lease => [Meta.Name(lease), lease.Str("spec", "holderIdentity") ?? "", Age(lease)]);
+        }
+
         if (type == ResourceTypes.ServiceAccounts)
         {
             return (
