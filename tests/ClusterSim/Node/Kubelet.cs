@@ -253,10 +253,7 @@ internal sealed class Kubelet : IKubeletApi
             // EnsureImageExists: applyDefaultImageTag fails before any pull; the pod worker retries after backOffPeriod.
             var message = $"Failed to apply default image tag \"{container.Image}\": couldn't parse image name \"{container.Image}\": {invalid}";
             events.Warning(pod, "InspectFailed", message, Component, nodeName, fieldPath);
-            events.Warning(pod, "Failed", "Error: InvalidImageName", Component, nodeName, fieldPath);
-            container.State = State.InvalidImageName;
-            container.Waiting(message);
-            container.NextAt = now + backOffPeriod;
+            SyncFailed(pod, container, State.InvalidImageName, message, now);
             return;
         }
 
@@ -282,15 +279,24 @@ internal sealed class Kubelet : IKubeletApi
         {
             var message = $"Container image \"{container.Image}\" is not present with pull policy of Never";
             events.Warning(pod, "ErrImageNeverPull", message, Component, nodeName, fieldPath);
-            events.Warning(pod, "Failed", "Error: ErrImageNeverPull", Component, nodeName, fieldPath);
-            container.State = State.ErrImageNeverPull;
-            container.Waiting(message);
-            container.NextAt = now + backOffPeriod;
+            SyncFailed(pod, container, State.ErrImageNeverPull, message, now);
             return;
         }
 
         events.Normal(pod, "Pulled", $"Container image \"{container.Image}\" already present on machine", Component, nodeName, fieldPath);
         Run(pod, container, image, now);
+    }
+
+    /// <summary>
+    /// startContainer failed before the container existed: the waiting reason and message, the Failed event
+    /// ("Error: REASON" unless given), and the pod worker's retry after backOffPeriod.
+    /// </summary>
+    private void SyncFailed(JsonObject pod, ContainerRuntime container, State reason, string message, DateTimeOffset now, string? failedEvent = null)
+    {
+        events.Warning(pod, "Failed", failedEvent ?? $"Error: {reason}", Component, nodeName, FieldPath(container));
+        container.State = reason;
+        container.Waiting(message);
+        container.NextAt = now + backOffPeriod;
     }
 
     /// <summary>A pull finished: the image is on the node and the container starts, or ErrImagePull.</summary>
@@ -370,10 +376,7 @@ internal sealed class Kubelet : IKubeletApi
         var spec = pod.Arr("spec", "containers").Objects().FirstOrDefault(c => c.Str("name") == container.Name);
         if (EnvironmentSources.Error(store, pod, spec) is { } configError)
         {
-            events.Warning(pod, "Failed", $"Error: {configError}", Component, nodeName, fieldPath);
-            container.State = State.CreateContainerConfigError;
-            container.Waiting(configError);
-            container.NextAt = now + backOffPeriod;
+            SyncFailed(pod, container, State.CreateContainerConfigError, configError, now, failedEvent: $"Error: {configError}");
             return;
         }
 
