@@ -72,7 +72,7 @@ public sealed class ContainerStartTests
     {
         await using var images = TestImages.Create("slow");
         await using var cluster = await TestCluster.StartAsync();
-        await images.BuildAsync("v1", "slow", labels: new Dictionary<string, string> { ["start-delay-ms"] = "2500" });
+        await images.BuildAsync("v1", "slow", labels: new Dictionary<string, string> { ["start-delay-ms"] = "4000" });
         await LoadAsync(cluster, $"{images.Repository}:v1");
         var clock = Stopwatch.StartNew();
         await cluster.ApplyDeploymentAsync("slow", $"{images.Repository}:v1");
@@ -86,7 +86,7 @@ public sealed class ContainerStartTests
 
         var late = await cluster.KubectlAsync("rollout", "status", "deployment/slow", "--timeout=20s", "--request-timeout=5s");
         Assert.True(late.ExitCode == 0, late.ToString());
-        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(2400), $"ready after {clock.Elapsed}");
+        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(3900), $"ready after {clock.Elapsed}");
         Assert.Equal("0", TestCluster.ContainerField(Assert.Single(cluster.LivePods("slow")), "restartCount"));
     }
 
