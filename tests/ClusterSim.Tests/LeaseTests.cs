@@ -42,7 +42,8 @@ public sealed class LeaseTests
     public async Task A_replace_with_a_stale_resource_version_is_a_conflict_and_a_fresh_one_takes_the_lease()
     {
         await using var cluster = await TestCluster.StartAsync();
-        await cluster.KubectlOkAsync("create", "-f", cluster.Manifest("lease.yaml", Lease("alice")));
+        var created = await cluster.KubectlWithInputAsync(Lease("alice"), "create", "-f", "-");
+        Assert.True(created.ExitCode == 0 && created.StandardOutput.Contains("lease.coordination.k8s.io/redeploy-lock created", StringComparison.Ordinal), created.ToString());
         var read = await cluster.KubectlJsonAsync("get", "lease", "redeploy-lock");
 
         await cluster.KubectlOkAsync("patch", "lease", "redeploy-lock", "--type=merge", "-p", "{\"spec\":{\"renewTime\":\"2026-03-01T10:00:10.000000Z\"}}");
