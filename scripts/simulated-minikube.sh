@@ -7,6 +7,8 @@
 #                                                                        eval "$(minikube docker-env)" works; build FROM busybox:1.35
 #                                                                        after scripts/seed-base-image.sh seeded it there
 #   scripts/simulated-minikube.sh start --kind remote --context shared-dev   a cluster that is no minikube profile
+#   scripts/simulated-minikube.sh start --minikube-latency real          each minikube call takes what the real one takes
+#                                                                        (docker driver; see tests/ClusterSim/README.md)
 #   scripts/simulated-minikube.sh stop                                   stop it (and its dockerd)
 # Options after "start" go to `ClusterSim serve` (also --container-runtime docker|containerd|cri-o, --profile NAME).
 set -euo pipefail

@@ -26,6 +26,18 @@ public sealed class NodeTests
     }
 
     [Theory]
+    [InlineData("app", null)]
+    [InlineData("registry.local:5000/team/app:1.0", null)]
+    [InlineData("app@sha256:0123456789012345678901234567890123456789012345678901234567890123", null)]
+    [InlineData("Bot:v1", "invalid reference format: repository name (library/Bot) must be lowercase")]
+    [InlineData("coinpilot/Bot:v1", "invalid reference format: repository name (coinpilot/Bot) must be lowercase")]
+    [InlineData("app:v1:extra", "invalid reference format")]
+    [InlineData("registry.local/app/", "invalid reference format")]
+    [InlineData("app@sha256:0123456789abcdef0123456789abcdef", "invalid checksum digest length")]
+    public void Image_names_the_kubelet_cannot_parse_are_refused_with_the_reference_libraries_words(string image, string? error) =>
+        Assert.Equal(error, ImageReference.ParseError(image));
+
+    [Theory]
     [InlineData("app", "Always")]
     [InlineData("app:latest", "Always")]
     [InlineData("app:v1", "IfNotPresent")]
@@ -108,7 +120,9 @@ public sealed class NodeTests
     [InlineData(1594, "1.594s")]
     [InlineData(5000, "5s")]
     [InlineData(62500, "1m2.5s")]
-    public void Pull_durations_print_like_go(int milliseconds, string printed) =>
+    [InlineData(80000, "1m20s")]
+    [InlineData(300000, "5m0s")]
+    public void Pull_and_back_off_durations_print_like_go(int milliseconds, string printed) =>
         Assert.Equal(printed, Durations.GoMilliseconds(TimeSpan.FromMilliseconds(milliseconds)));
 
     [Theory]

@@ -73,6 +73,88 @@ public sealed class RolloutTests
     }
 
     [SkippableFact]
+    public async Task Revision_history_keeps_the_limit_of_old_replica_sets_so_undo_works_after_several_rollouts()
+    {
+        await using var images = TestImages.Create("history");
+        await using var cluster = await TestCluster.StartAsync();
+        var tags = new[] { "v1", "v2", "v3", "v4" };
+        foreach (var tag in tags)
+        {
+            await images.BuildAsync(tag, tag);
+        }
+
+        Assert.Equal(0, (await cluster.MinikubeAsync(["image", "load", "--daemon", .. tags.Select(t => $"{images.Repository}:{t}")])).ExitCode);
+        await cluster.ApplyDeploymentAsync("bot", $"{images.Repository}:v1");
+        await cluster.KubectlOkAsync("patch", "deployment/bot", "-p", "{\"spec\":{\"revisionHistoryLimit\":2}}");
+        await cluster.KubectlOkAsync("rollout", "status", "deployment/bot", "--timeout=30s");
+        foreach (var tag in tags.Skip(1))
+        {
+            await cluster.KubectlOkAsync("set", "image", "deployment/bot", $"bot={images.Repository}:{tag}");
+            await cluster.KubectlOkAsync("rollout", "status", "deployment/bot", "--timeout=30s");
+        }
+
+        await cluster.Sim.WaitUntilAsync(s => s.GetReplicaSets("default", "bot").Count == 3, TimeSpan.FromSeconds(10), "two old replica sets are kept");
+        Assert.Matches(@"REVISION\s+CHANGE-CAUSE\n2\s+<none>\n3\s+<none>\n4\s+<none>", await cluster.KubectlOkAsync("rollout", "history", "deployment/bot"));
+        Assert.Matches($@"Image:\s+{images.Repository}:v3\n", await cluster.KubectlOkAsync("rollout", "history", "deployment/bot", "--revision=3"));
+
+        Assert.Contains("deployment.apps/bot rolled back", await cluster.KubectlOkAsync("rollout", "undo", "deployment/bot"));
+        await cluster.KubectlOkAsync("rollout", "status", "deployment/bot", "--timeout=30s");
+        Assert.Equal($"{images.Repository}:v3", TestCluster.ContainerField(Assert.Single(cluster.LivePods("bot")), "image"));
+
+        Assert.Contains("deployment.apps/bot rolled back", await cluster.KubectlOkAsync("rollout", "undo", "deployment/bot", "--to-revision=2"));
+        await cluster.KubectlOkAsync("rollout", "status", "deployment/bot", "--timeout=30s");
+        Assert.Equal($"{images.Repository}:v2", TestCluster.ContainerField(Assert.Single(cluster.LivePods("bot")), "image"));
+        Assert.Matches(@"REVISION\s+CHANGE-CAUSE\n4\s+<none>\n5\s+<none>\n6\s+<none>", await cluster.KubectlOkAsync("rollout", "history", "deployment/bot"));
+        var missing = await cluster.KubectlAsync("rollout", "undo", "deployment/bot", "--to-revision=1");
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("error: unable to find specified revision 1 in history", missing.StandardError);
+    }
+
+    [SkippableFact]
+    public async Task A_paused_deployment_observes_template_changes_without_rolling_them_out_until_resumed()
+    {
+        await using var images = TestImages.Create("paused");
+        await using var cluster = await TestCluster.StartAsync();
+        await images.BuildAsync("v1", "one");
+        await images.BuildAsync("v2", "two");
+        Assert.Equal(0, (await cluster.MinikubeAsync("image", "load", "--daemon", $"{images.Repository}:v1", $"{images.Repository}:v2")).ExitCode);
+        await cluster.ApplyDeploymentAsync("bot", $"{images.Repository}:v1");
+        await cluster.KubectlOkAsync("rollout", "status", "deployment/bot", "--timeout=30s");
+        await using var watch = cluster.KubectlInBackground("get", "deployment", "bot", "--watch", "-o", "jsonpath={.status.conditions[?(@.type==\"Progressing\")].reason}{\"\\n\"}", "--request-timeout=0");
+
+        Assert.Contains("deployment.apps/bot paused", await cluster.KubectlOkAsync("rollout", "pause", "deployment/bot"));
+        var again = await cluster.KubectlAsync("rollout", "pause", "deployment/bot");
+        Assert.Equal(1, again.ExitCode);
+        Assert.Contains("error: deployments.apps \"bot\" is already paused", again.StandardError);
+        await cluster.KubectlOkAsync("set", "image", "deployment/bot", $"bot={images.Repository}:v2");
+        await cluster.KubectlOkAsync("scale", "deployment/bot", "--replicas=2");
+        await cluster.Sim.WaitUntilAsync(s => s.GetDeployment("default", "bot") is { } d
+                && d["status"]?["observedGeneration"]?.GetValue<long>() == d["metadata"]!["generation"]!.GetValue<long>()
+                && cluster.LivePods("bot").Count == 2,
+            TimeSpan.FromSeconds(10), "the paused deployment observed its new generation and scaled");
+
+        var paused = cluster.Sim.GetDeployment("default", "bot")!;
+        Assert.Equal(4, paused["metadata"]!["generation"]!.GetValue<long>()); // pause, set image and scale each change the spec
+        var progressing = paused["status"]!["conditions"]!.AsArray().Single(c => c!["type"]!.GetValue<string>() == "Progressing")!;
+        Assert.Equal("Unknown", progressing["status"]!.GetValue<string>());
+        Assert.Equal("DeploymentPaused", progressing["reason"]!.GetValue<string>());
+        Assert.Equal("Deployment is paused", progressing["message"]!.GetValue<string>());
+        Assert.Single(cluster.Sim.GetReplicaSets("default", "bot"));
+        Assert.All(cluster.LivePods("bot"), pod => Assert.Equal($"{images.Repository}:v1", TestCluster.ContainerField(pod, "image")));
+        var waiting = await cluster.KubectlAsync("rollout", "status", "deployment/bot", "--timeout=2s", "--request-timeout=5s");
+        Assert.Equal(1, waiting.ExitCode);
+        Assert.Contains("Waiting for deployment \"bot\" rollout to finish: 0 out of 2 new replicas have been updated...", waiting.StandardOutput);
+
+        Assert.Contains("deployment.apps/bot resumed", await cluster.KubectlOkAsync("rollout", "resume", "deployment/bot"));
+        await cluster.KubectlOkAsync("rollout", "status", "deployment/bot", "--timeout=30s");
+        Assert.All(cluster.LivePods("bot"), pod => Assert.Equal($"{images.Repository}:v2", TestCluster.ContainerField(pod, "image")));
+        await watch.WaitForAsync(o => o.Contains("NewReplicaSetAvailable\n", StringComparison.Ordinal) && o.LastIndexOf("NewReplicaSetAvailable", StringComparison.Ordinal) > o.IndexOf("DeploymentResumed", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(10), "the conditions in order");
+        var reasons = watch.Lines.Distinct().ToList();
+        Assert.True(reasons.IndexOf("DeploymentPaused") < reasons.IndexOf("DeploymentResumed") && reasons.IndexOf("DeploymentResumed") < reasons.IndexOf("NewReplicaSetCreated"), string.Join(",", reasons));
+    }
+
+    [SkippableFact]
     public async Task A_crash_looping_image_times_out_rollout_status_and_keeps_its_previous_log()
     {
         await using var images = TestImages.Create("crash");
@@ -142,7 +224,7 @@ public sealed class RolloutTests
         var events = await cluster.KubectlOkAsync("get", "events", "--field-selector", $"involvedObject.name={never},involvedObject.kind=Pod");
         Assert.Contains($"Container image \"{images.Repository}:absent\" is not present with pull policy of Never", events);
         var logs = await cluster.KubectlAsync("logs", never);
-        Assert.Contains($"container \"never\" in pod \"{never}\" is waiting to start: image can't be pulled", logs.StandardError);
+        Assert.Contains($"container \"never\" in pod \"{never}\" is waiting to start: ErrImageNeverPull", logs.StandardError);
 
         var always = cluster.LivePods("always").Single()["metadata"]!["name"]!.GetValue<string>();
         var pulls = await cluster.KubectlOkAsync("get", "events", "--field-selector", $"involvedObject.name={always},reason=Failed");

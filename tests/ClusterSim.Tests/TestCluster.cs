@@ -58,6 +58,13 @@ internal sealed class TestCluster : IAsyncDisposable
     public Task<ProcessResult> KubectlAsync(TimeSpan timeout, params string[] args) =>
         ProcessRunner.RunAsync("kubectl", args, Environment, directory.Path, timeout);
 
+    /// <summary>Runs kubectl with <paramref name="input"/> on its standard input (`-f -`).</summary>
+    public Task<ProcessResult> KubectlWithInputAsync(string input, params string[] args) =>
+        ProcessRunner.RunAsync("kubectl", args, Environment, directory.Path, TimeSpan.FromSeconds(60), standardInput: input);
+
+    /// <summary>Starts kubectl and returns while it runs (logs -f, get --watch); disposing kills it.</summary>
+    public BackgroundProcess KubectlInBackground(params string[] args) => new("kubectl", args, Environment, directory.Path);
+
     /// <summary>Runs kubectl and fails the test unless it exits 0.</summary>
     public async Task<string> KubectlOkAsync(params string[] args)
     {

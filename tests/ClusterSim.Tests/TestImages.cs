@@ -25,34 +25,41 @@ internal sealed class TestImages : IAsyncDisposable
 
     /// <summary>
     /// Builds REPOSITORY:tag whose content differs by <paramref name="content"/>; <paramref name="exitCode"/>,
-    /// <paramref name="log"/> and <paramref name="start"/> become the io.clustersim labels. Returns the image ID (sha256:...).
+    /// <paramref name="log"/> and <paramref name="start"/> become the io.clustersim labels, <paramref name="labels"/>
+    /// adds others ("fail-starts" means io.clustersim.fail-starts). Returns the image ID (sha256:...).
     /// </summary>
-    public async Task<string> BuildAsync(string tag, string content, int? exitCode = null, string? log = null, string? start = null)
+    public async Task<string> BuildAsync(string tag, string content, int? exitCode = null, string? log = null, string? start = null,
+        IReadOnlyDictionary<string, string>? labels = null)
     {
         var reference = $"{Repository}:{tag}";
         var dir = context.Combine(tag + "-" + Guid.NewGuid().ToString("N")[..6]);
         System.IO.Directory.CreateDirectory(dir);
         await File.WriteAllTextAsync(Path.Combine(dir, "content.txt"), content);
-        var labels = new List<string>();
+        var lines = new List<string>();
         if (exitCode is not null)
         {
-            labels.Add($"LABEL io.clustersim.exit-code=\"{exitCode}\"");
+            lines.Add($"LABEL io.clustersim.exit-code=\"{exitCode}\"");
         }
 
         if (start is not null)
         {
-            labels.Add($"LABEL io.clustersim.start=\"{start}\"");
+            lines.Add($"LABEL io.clustersim.start=\"{start}\"");
         }
 
         if (log is not null)
         {
-            labels.Add($"LABEL io.clustersim.log=\"{log.Replace("\n", "\\\\n")}\"");
+            lines.Add($"LABEL io.clustersim.log=\"{log.Replace("\n", "\\\\n")}\"");
+        }
+
+        foreach (var (name, value) in labels ?? new Dictionary<string, string>())
+        {
+            lines.Add($"LABEL io.clustersim.{name}=\"{value}\"");
         }
 
         // The label before COPY keeps this repository's layers its own: tests run in parallel and remove their images,
         // and a build that found another test's identical layer in docker's cache fails when that test removes it.
         await File.WriteAllTextAsync(Path.Combine(dir, "Dockerfile"),
-            $"FROM scratch\nLABEL io.clustersim.test-images=\"{Repository}\"\nCOPY content.txt /content.txt\n{string.Join("\n", labels)}\n");
+            $"FROM scratch\nLABEL io.clustersim.test-images=\"{Repository}\"\nCOPY content.txt /content.txt\n{string.Join("\n", lines)}\n");
         var build = await ProcessRunner.RunAsync("docker", ["build", "-q", "-t", reference, dir], timeout: TimeSpan.FromMinutes(2));
         if (build.ExitCode != 0 && build.StandardError.Contains("unable to find image", StringComparison.Ordinal))
         {

@@ -58,24 +58,10 @@ internal static class Durations
         return hours < 24 * 365 * 8 && days % 365 != 0 ? $"{days / 365}y{days % 365}d" : $"{days / 365}y";
     }
 
-    /// <summary>Go's time.Duration.String for whole seconds, as kubelet back-off messages print it: "10s", "1m20s", "5m0s".</summary>
-    public static string Go(TimeSpan d)
-    {
-        var seconds = (long)d.TotalSeconds;
-        if (seconds < 60)
-        {
-            return $"{seconds}s";
-        }
-
-        if (seconds < 3600)
-        {
-            return $"{seconds / 60}m{seconds % 60}s";
-        }
-
-        return $"{seconds / 3600}h{seconds % 3600 / 60}m{seconds % 60}s";
-    }
-
-    /// <summary>Go's time.Duration.String of a duration truncated to milliseconds, as the kubelet's Pulled event prints it: "312ms", "1.594s", "1m2.5s".</summary>
+    /// <summary>
+    /// Go's time.Duration.String of a duration truncated to milliseconds, as the kubelet's Pulled event and back-off
+    /// messages print it: "312ms", "1.594s", "10s", "1m2.5s", "5m0s".
+    /// </summary>
     public static string GoMilliseconds(TimeSpan d)
     {
         var millis = (long)d.TotalMilliseconds;

@@ -3,6 +3,7 @@ using ClusterSim;
 using ClusterSim.Minikube;
 
 // dotnet ClusterSim.dll serve --minikube-home DIR [--profile NAME] [--kubernetes-minor N] [--pod-start-delay-ms MS]
+//     [--kubelet-backoff-ms MS] [--minikube-latency fast|real]
 //     [--node-runtime simulated|docker] [--container-runtime docker|containerd|cri-o] [--kind minikube|remote] [--context NAME]
 // dotnet ClusterSim.dll minikube ARGS...   (what the `minikube` wrapper in the bin directory runs)
 return args switch
@@ -15,6 +16,7 @@ return args switch
 static int Usage()
 {
     Console.Error.WriteLine("usage: ClusterSim serve --minikube-home DIR [--profile NAME] [--kubernetes-minor N] [--pod-start-delay-ms MS]");
+    Console.Error.WriteLine("           [--kubelet-backoff-ms MS] [--minikube-latency fast|real]");
     Console.Error.WriteLine("           [--node-runtime simulated|docker] [--container-runtime docker|containerd|cri-o] [--kind minikube|remote] [--context NAME]");
     Console.Error.WriteLine("       ClusterSim minikube ARGS...");
     return 2;
@@ -34,11 +36,18 @@ static async Task<int> ServeAsync(string[] args)
         Profile = Option("--profile") ?? "minikube",
         KubernetesMinor = Option("--kubernetes-minor") ?? "32",
         PodStartDelay = int.TryParse(Option("--pod-start-delay-ms"), out var ms) ? TimeSpan.FromMilliseconds(ms) : TimeSpan.FromMilliseconds(300),
+        KubeletBackOff = int.TryParse(Option("--kubelet-backoff-ms"), out var backOff) ? TimeSpan.FromMilliseconds(backOff) : TimeSpan.FromSeconds(10),
         NodeRuntime = Option("--node-runtime") switch
         {
             null or "simulated" => NodeRuntime.Simulated,
             "docker" => NodeRuntime.DockerDaemon,
             var other => throw new ArgumentException($"--node-runtime must be simulated or docker, not {other}"),
+        },
+        MinikubeLatency = Option("--minikube-latency") switch
+        {
+            null or "fast" => MinikubeLatency.Fast,
+            "real" => MinikubeLatency.Real,
+            var other => throw new ArgumentException($"--minikube-latency must be fast or real, not {other}"),
         },
         ContainerRuntime = Option("--container-runtime") ?? "docker",
         Kind = Option("--kind") switch

@@ -12,6 +12,14 @@ public sealed record SimOptions
     /// <summary>How long a container takes from creation to Running and ready.</summary>
     public TimeSpan PodStartDelay { get; init; } = TimeSpan.FromMilliseconds(300);
 
+    /// <summary>
+    /// The kubelet's backOffPeriod (10 s in the real one): the first step of the restart back-off (CrashLoopBackOff)
+    /// and of the image pull back-off (ImagePullBackOff), which double up to 30 times it (5 min), and the wait before
+    /// a failed pod sync is retried (CreateContainerConfigError, InvalidImageName, ErrImageNeverPull). Tests make it
+    /// small to see several restarts quickly.
+    /// </summary>
+    public TimeSpan KubeletBackOff { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>The server's minor version: /version says v1.&lt;minor&gt;.0, which picks kubectl.1.&lt;minor&gt; in the gcloud dispatcher.</summary>
     public string KubernetesMinor { get; init; } = "32";
 
@@ -32,6 +40,23 @@ public sealed record SimOptions
 
     /// <summary>How many nodes the profile's config lists (more than one makes docker-env refuse). Pods still run on the first.</summary>
     public int Nodes { get; init; } = 1;
+
+    /// <summary>How long each `minikube` call takes: as fast as it can (default), or what the real one takes on the docker driver.</summary>
+    public MinikubeLatency MinikubeLatency { get; init; } = MinikubeLatency.Fast;
+}
+
+/// <summary>What a `minikube` call of the simulation costs.</summary>
+public enum MinikubeLatency
+{
+    /// <summary>Only what the simulation itself needs (a .NET process start and the work).</summary>
+    Fast,
+
+    /// <summary>
+    /// Each call lasts, from process start to exit, what the real minikube v1.38 takes on the docker driver: status
+    /// 0.3 s (0.15 s stopped), profile list 0.5 s (0.1 s with --light), image ls and image rm 0.8 s, docker-env
+    /// 0.4 s, image load 1 s plus the transfer, version 0.05 s.
+    /// </summary>
+    Real,
 }
 
 /// <summary>What kind of cluster a <see cref="SimulatedCluster"/> is.</summary>

@@ -31,6 +31,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
     private readonly NodeIdentity node;
     private readonly SemaphoreSlim stateLock = new(1, 1);
     private readonly int sshPort;
+    private bool deleted;
 
     private SimulatedCluster(SimOptions options, MinikubeHome home, INodeEngine engine, NodeDaemon? daemon, CertificatePaths? certificates)
     {
@@ -44,15 +45,17 @@ public sealed class SimulatedCluster : IAsyncDisposable
             remote ? $"{options.ContextName}-node-1" : options.Profile,
             remote ? RemoteNodeIp : MinikubeNodeIp,
             options.ContainerRuntime,
-            int.Parse(options.KubernetesMinor, System.Globalization.CultureInfo.InvariantCulture));
+            int.Parse(options.KubernetesMinor, System.Globalization.CultureInfo.InvariantCulture),
+            NodeCapacity.Minikube);
         puller = remote ? new RegistryPuller() : null;
         var events = new EventRecorder(store);
-        var kubelet = new Kubelet(store, docker, puller, events, activity, node, options.PodStartDelay);
+        var kubelet = new Kubelet(store, docker, puller, events, activity, node, options.PodStartDelay, options.KubeletBackOff);
         apiServer = new ApiServer(store, new ResourceHandler(store, kubelet), new Discovery(options.KubernetesMinor, remote ? $"{RemoteNodeIp}:6443" : $"{MinikubeNodeIp}:8443"));
         nodeServer = new NodeServer(docker, NodeState);
         controllers = new ControllerLoop(store, docker,
             new DeploymentController(store, events, activity),
             new ReplicaSetController(store, events, activity),
+            new Scheduler(store, events, node.Name),
             kubelet,
             new GarbageCollector(store));
         BinDirectory = Path.Combine(home.Path, "bin");
@@ -178,10 +181,12 @@ public sealed class SimulatedCluster : IAsyncDisposable
 
         if (Options.Kind == ClusterKind.Minikube)
         {
-            Directory.CreateDirectory(home.ProfileDirectory(Options.Profile));
-            var config = MinikubeHome.NewConfig(Options.Profile, KubernetesVersion, Options.ContainerRuntime, Options.Driver, Options.Nodes);
-            await File.WriteAllTextAsync(home.ConfigFile(Options.Profile), config.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
-            await File.WriteAllTextAsync(home.NodeFile(Options.Profile), Json.Serialize(new JsonObject { ["nodeUrl"] = nodeServer.Url }));
+            home.SaveConfig(Options.Profile, MinikubeHome.NewConfig(Options.Profile, KubernetesVersion, Options.ContainerRuntime, Options.Driver, Options.Nodes));
+            await File.WriteAllTextAsync(home.NodeFile(Options.Profile), Json.Serialize(new JsonObject
+            {
+                ["nodeUrl"] = nodeServer.Url,
+                [Latency.SettingKey] = Options.MinikubeLatency == MinikubeLatency.Real ? "real" : "fast",
+            }));
             await File.WriteAllTextAsync(KubeconfigPath, Minikube.Kubeconfig.Render(Options.Profile, ServerUrl, MinikubeCli.Version, DateTimeOffset.UtcNow));
         }
         else
@@ -254,6 +259,8 @@ public sealed class SimulatedCluster : IAsyncDisposable
             ["spec"] = new JsonObject { ["podCIDR"] = "10.244.0.0/24" },
             ["status"] = new JsonObject
             {
+                ["capacity"] = node.Capacity.Quantities(),
+                ["allocatable"] = node.Capacity.Quantities(),
                 ["addresses"] = new JsonArray(
                     new JsonObject { ["type"] = "InternalIP", ["address"] = node.Ip },
                     new JsonObject { ["type"] = "Hostname", ["address"] = node.Name }),
@@ -304,6 +311,11 @@ public sealed class SimulatedCluster : IAsyncDisposable
         await stateLock.WaitAsync();
         try
         {
+            if (deleted)
+            {
+                throw new InvalidOperationException($"the profile {Options.Profile} was deleted");
+            }
+
             if (state == State)
             {
                 return;
@@ -325,6 +337,52 @@ public sealed class SimulatedCluster : IAsyncDisposable
         finally
         {
             stateLock.Release();
+        }
+    }
+
+    /// <summary>
+    /// What `minikube delete` leaves: the profile is stopped for good (the API server refuses connections, nothing
+    /// reconciles), $MINIKUBE_HOME/profiles/PROFILE is removed, and so are the kubeconfig's cluster, context and user
+    /// of that name (current-context emptied when it named them). The node's images and the cluster's objects stay
+    /// in memory until dispose, unreachable.
+    /// </summary>
+    public async Task DeleteProfileAsync()
+    {
+        RequireProfile();
+        await SetProfileStateAsync(ProfileState.Stopped);
+        deleted = true;
+        Directory.Delete(home.ProfileDirectory(Options.Profile), recursive: true);
+        Minikube.Kubeconfig.RemoveProfile(KubeconfigPath, Options.Profile);
+    }
+
+    /// <summary>
+    /// Rewrites the container runtime the profile's config.json records (KubernetesConfig.ContainerRuntime and each
+    /// node's), as if the profile had been recreated with `--container-runtime=RUNTIME`; the node itself is unchanged.
+    /// Commands that read the config (profile list, image ls, docker-env) follow it.
+    /// </summary>
+    public void SetProfileContainerRuntime(string runtime)
+    {
+        RequireProfile();
+        if (runtime is not ("docker" or "containerd" or "cri-o"))
+        {
+            throw new ArgumentException($"the runtime must be docker, containerd or cri-o, not {runtime}", nameof(runtime));
+        }
+
+        var config = home.LoadConfig(Options.Profile) ?? throw new InvalidOperationException($"the profile {Options.Profile} has no readable config.json");
+        config.Child("KubernetesConfig")["ContainerRuntime"] = runtime;
+        foreach (var node in config.Arr("Nodes").Objects())
+        {
+            node["ContainerRuntime"] = runtime;
+        }
+
+        home.SaveConfig(Options.Profile, config);
+    }
+
+    private void RequireProfile()
+    {
+        if (Options.Kind != ClusterKind.Minikube || deleted)
+        {
+            throw new InvalidOperationException(deleted ? $"the profile {Options.Profile} was deleted" : "a remote cluster has no minikube profile");
         }
     }
 
@@ -351,6 +409,9 @@ public sealed class SimulatedCluster : IAsyncDisposable
     // ---- the objects ----
 
     public JsonObject? GetDeployment(string ns, string name) => store.Get(ResourceTypes.Deployments, ns, name);
+
+    /// <summary>A coordination.k8s.io/v1 Lease (a lock a tool keeps in the cluster), or null.</summary>
+    public JsonObject? GetLease(string ns, string name) => store.Get(ResourceTypes.Leases, ns, name);
 
     /// <summary>The ReplicaSets in a namespace, only those a deployment controls when <paramref name="deployment"/> is given.</summary>
     public IReadOnlyList<JsonObject> GetReplicaSets(string ns, string? deployment = null)
@@ -401,7 +462,7 @@ public sealed class SimulatedCluster : IAsyncDisposable
             await daemon.DisposeAsync();
         }
 
-        if (Options.Kind == ClusterKind.Minikube)
+        if (Options.Kind == ClusterKind.Minikube && !deleted)
         {
             File.Delete(home.NodeFile(Options.Profile));
         }

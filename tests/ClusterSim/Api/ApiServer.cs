@@ -148,6 +148,12 @@ internal sealed class ApiServer(ObjectStore store, ResourceHandler resources, Di
             return;
         }
 
+        if (segments is ["api", "v1", "nodes", var node, "proxy", .. var rest])
+        {
+            await resources.ProxyToNodeAsync(context, node, string.Join('/', rest));
+            return;
+        }
+
         if (ResourceHandler.Parse(context.Request.Path) is { } request)
         {
             await resources.HandleAsync(context, request, cancel);

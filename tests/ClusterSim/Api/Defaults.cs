@@ -26,6 +26,11 @@ internal static class Defaults
         {
             Secret(obj);
         }
+        else if (type == ResourceTypes.Leases)
+        {
+            // Not defaulting: the MicroTime fields are decoded and encoded again, as the server's serializer does.
+            MicroTime.Decode(type, obj, ["spec", "acquireTime"], ["spec", "renewTime"]);
+        }
         else if (type == ResourceTypes.Namespaces)
         {
             var name = Meta.Name(obj);

@@ -7,8 +7,8 @@ namespace ClusterSim.Api;
 /// Decodes the protobuf request bodies kubectl's typed clients send (`kubectl create namespace`,
 /// `kubectl create deployment`: Content-Type application/vnd.kubernetes.protobuf, and client-go does not fall back
 /// to JSON) into the JSON the rest of the server works with. Field numbers come from the generated.proto files of
-/// k8s.io/api; only the messages and fields of Namespace, Deployment, Pod, Secret (`kubectl create secret`) and
-/// ServiceAccount that such commands fill are known (secret data bytes become base64, as in JSON), and
+/// k8s.io/api; only the messages and fields of Namespace, Deployment, Pod, Secret (`kubectl create secret`), ConfigMap
+/// (`kubectl create configmap`) and ServiceAccount that such commands fill are known (secret data bytes become base64, as in JSON), and
 /// a body using anything else is refused with 415 naming the field. As when the real server decodes into Go
 /// structs, zero scalars of non-pointer fields mean "absent".
 /// </summary>
@@ -102,6 +102,10 @@ internal static class Protobuf
         {
             [1] = M("metadata", "ObjectMeta"), [2] = new("data", Kind.BytesMap), [3] = S("type"), [4] = new("stringData", Kind.StringMap),
             [5] = B("immutable", pointer: true),
+        },
+        ["ConfigMap"] = new()
+        {
+            [1] = M("metadata", "ObjectMeta"), [2] = new("data", Kind.StringMap), [3] = new("binaryData", Kind.BytesMap), [4] = B("immutable", pointer: true),
         },
         ["ServiceAccount"] = new()
         {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using ClusterSim.Node;
 using ClusterSim.Patching;
 using ClusterSim.Store;
 using Microsoft.AspNetCore.Http;
@@ -11,17 +12,21 @@ namespace ClusterSim.Api;
 /// <summary>A parsed resource URL: /api/v1/namespaces/NS/pods/NAME/log -> (pods, NS, NAME, log).</summary>
 internal sealed record ResourceRequest(ResourceType Type, string? Namespace, string? Name, string? Subresource);
 
-/// <summary>Reads a container's log the way the kubelet serves GET pods/NAME/log.</summary>
-internal interface IContainerLogs
+/// <summary>What the API server asks the node's kubelet for: container logs (pods/NAME/log) and stats (nodes/NAME/proxy/stats/summary).</summary>
+internal interface IKubeletApi
 {
-    string Read(JsonObject pod, string container, bool previous);
+    /// <summary>The log of the container's current run, or of the previous one.</summary>
+    ContainerLog Open(JsonObject pod, string container, bool previous);
+
+    /// <summary>The stats/v1alpha1 Summary the kubelet serves at /stats/summary.</summary>
+    JsonObject Summary(DateTimeOffset now);
 }
 
 /// <summary>
 /// The REST verbs on resources: get, list, watch, create, update, patch, delete (and the status, scale and log
 /// subresources), with the real server's semantics for resourceVersion, generation, status and namespaces.
 /// </summary>
-internal sealed class ResourceHandler(ObjectStore store, IContainerLogs logs)
+internal sealed class ResourceHandler(ObjectStore store, IKubeletApi kubelet)
 {
     private static readonly TimeSpan DefaultWatchTimeout = TimeSpan.FromMinutes(30);
 
@@ -93,10 +98,16 @@ internal sealed class ResourceHandler(ObjectStore store, IContainerLogs logs)
                 await WriteAsync(context, 200, Scale(Get(request)));
                 return;
             case ("GET", false, "log"):
-                await WriteLogAsync(context, Get(request));
+                await WriteLogAsync(context, Get(request), shutdown);
                 return;
             case ("POST", true, null):
                 await WriteAsync(context, 201, Create(request, await ReadObjectAsync(context.Request), IsDryRun(context.Request)));
+                return;
+            case ("PUT", false, null) when type.AllowCreateOnUpdate && store.Get(type, request.Namespace ?? "", request.Name!) is null:
+                var body = await ReadObjectAsync(context.Request);
+                CheckName(request, body);
+                Meta.Of(body)["name"] = request.Name;
+                await WriteAsync(context, 201, Create(request, body, IsDryRun(context.Request)));
                 return;
             case ("PUT", false, _):
                 await WriteAsync(context, 200, Update(request, await ReadObjectAsync(context.Request), IsDryRun(context.Request)));
@@ -105,7 +116,9 @@ internal sealed class ResourceHandler(ObjectStore store, IContainerLogs logs)
                 await WriteAsync(context, 200, Patch(request, context.Request.ContentType ?? "", await ReadAsync(context.Request), IsDryRun(context.Request)));
                 return;
             case ("DELETE", false, null) when IsDryRun(context.Request):
-                await WriteAsync(context, 200, Get(request));
+                var target = Get(request);
+                Preconditions.From(await ReadOptionalObjectAsync(context.Request))?.CheckBeforeDelete(type, target);
+                await WriteAsync(context, 200, target);
                 return;
             case ("DELETE", false, null):
                 await WriteAsync(context, 200, Delete(request, context.Request, await ReadOptionalObjectAsync(context.Request)));
@@ -116,6 +129,28 @@ internal sealed class ResourceHandler(ObjectStore store, IContainerLogs logs)
             default:
                 throw ApiException.MethodNotAllowed(method, type);
         }
+    }
+
+    /// <summary>
+    /// GET /api/v1/nodes/NAME/proxy/PATH: the API server's node proxy to the kubelet, which serves stats/summary here
+    /// (what `kubectl get --raw` fetches); other kubelet paths answer as its mux does for unknown ones.
+    /// </summary>
+    public async Task ProxyToNodeAsync(HttpContext context, string node, string path)
+    {
+        if (store.Get(ResourceTypes.Nodes, "", node) is null)
+        {
+            throw ApiException.NotFound(ResourceTypes.Nodes, node);
+        }
+
+        if (context.Request.Method == "GET" && path == "stats/summary")
+        {
+            await WriteAsync(context, 200, kubelet.Summary(DateTimeOffset.UtcNow));
+            return;
+        }
+
+        context.Response.StatusCode = 404;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        await context.Response.WriteAsync("404 page not found\n");
     }
 
     private JsonObject Get(ResourceRequest request) =>
@@ -239,7 +274,7 @@ internal sealed class ResourceHandler(ObjectStore store, IContainerLogs logs)
         Defaults.Apply(type, body);
         if (type == ResourceTypes.Pods)
         {
-            body["status"] = new JsonObject { ["phase"] = "Pending", ["qosClass"] = "BestEffort" };
+            body["status"] = new JsonObject { ["phase"] = "Pending", ["qosClass"] = Quantities.QosClass(body) };
             Admission.Pod(store, body);
         }
 
@@ -275,14 +310,15 @@ internal sealed class ResourceHandler(ObjectStore store, IContainerLogs logs)
     private JsonObject Update(ResourceRequest request, JsonObject body, bool dryRun)
     {
         CheckTypeMeta(request.Type, body);
-        if (Meta.Name(body) is { Length: > 0 } bodyName && bodyName != request.Name)
-        {
-            throw ApiException.BadRequest($"the name of the object ({bodyName}) does not match the name on the URL ({request.Name})");
-        }
-
+        CheckName(request, body);
         if (request.Subresource == "scale")
         {
             return ApplyScale(request, _ => body, dryRun);
+        }
+
+        if (!request.Type.AllowUnconditionalUpdate && string.IsNullOrEmpty(body.Str("metadata", "resourceVersion")))
+        {
+            throw ApiException.Invalid(request.Type, request.Name!, ["metadata.resourceVersion: Invalid value: 0x0: must be specified for an update"], byResource: true);
         }
 
         return Write(request, current => body, dryRun);
@@ -404,7 +440,7 @@ internal sealed class ResourceHandler(ObjectStore store, IContainerLogs logs)
         var grace = long.TryParse(http.Query["gracePeriodSeconds"], CultureInfo.InvariantCulture, out var g) ? g : options?.Long("gracePeriodSeconds");
         var propagation = http.Query["propagationPolicy"].ToString() is { Length: > 0 } p ? p : options?.Str("propagationPolicy");
         var type = request.Type;
-        var deleted = Deletion.Delete(store, type, request.Namespace ?? "", request.Name!, grace, propagation)
+        var deleted = Deletion.Delete(store, type, request.Namespace ?? "", request.Name!, grace, propagation, Preconditions.From(options))
             ?? throw ApiException.NotFound(type, request.Name!);
         if (type == ResourceTypes.Pods || type == ResourceTypes.Namespaces)
         {
@@ -437,7 +473,13 @@ internal sealed class ResourceHandler(ObjectStore store, IContainerLogs logs)
         };
     }
 
-    private async Task WriteLogAsync(HttpContext context, JsonObject pod)
+    /// <summary>
+    /// The kubelet's log endpoint (pkg/kubelet/kuberuntime/logs ReadLogs) for one container: tailLines counts from the
+    /// end of the log, then sinceSeconds/sinceTime drop older lines, timestamps prefixes each line with its RFC3339Nano
+    /// time, limitBytes cuts the stream. With follow=true the connection stays open and new lines are sent as the
+    /// container writes them, until its run ends (it exits, is restarted as a new run, or the pod is deleted).
+    /// </summary>
+    private async Task WriteLogAsync(HttpContext context, JsonObject pod, CancellationToken shutdown)
     {
         var query = context.Request.Query;
         var containers = pod.Arr("spec", "containers").Objects().Select(c => c.Str("name") ?? "").ToList();
@@ -453,27 +495,69 @@ internal sealed class ResourceHandler(ObjectStore store, IContainerLogs logs)
             throw ApiException.BadRequest($"container {container} is not valid for pod {Meta.Name(pod)}");
         }
 
-        var previous = query["previous"].ToString() is "true" or "1";
-        var lines = logs.Read(pod, container, previous).Split('\n').ToList();
-        if (lines.Count > 0 && lines[^1].Length == 0)
-        {
-            lines.RemoveAt(lines.Count - 1);
-        }
-
-        if (int.TryParse(query["tailLines"], CultureInfo.InvariantCulture, out var tail) && tail >= 0 && tail < lines.Count)
-        {
-            lines = lines[^tail..];
-        }
-
-        var text = string.Concat(lines.Select(l => l + "\n"));
-        if (int.TryParse(query["limitBytes"], CultureInfo.InvariantCulture, out var limit) && limit >= 0 && limit < Encoding.UTF8.GetByteCount(text))
-        {
-            text = Encoding.UTF8.GetString(Encoding.UTF8.GetBytes(text), 0, limit);
-        }
+        static bool IsTrue(string value) => value is "true" or "1";
+        var follow = IsTrue(query["follow"].ToString());
+        var timestamps = IsTrue(query["timestamps"].ToString());
+        int? tail = int.TryParse(query["tailLines"], CultureInfo.InvariantCulture, out var t) && t >= 0 ? t : null;
+        long? limit = long.TryParse(query["limitBytes"], CultureInfo.InvariantCulture, out var l) && l > 0 ? l : null;
+        DateTimeOffset? since = Json.ParseTime(query["sinceTime"].ToString())
+            ?? (long.TryParse(query["sinceSeconds"], CultureInfo.InvariantCulture, out var seconds) && seconds > 0 ? DateTimeOffset.UtcNow.AddSeconds(-seconds) : null);
+        var log = kubelet.Open(pod, container, IsTrue(query["previous"].ToString()));
 
         context.Response.StatusCode = 200;
         context.Response.ContentType = "text/plain";
-        await context.Response.WriteAsync(text);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, shutdown);
+        var (lines, ended, changed) = log.Read(0);
+        var position = lines.Count;
+        var sent = 0L;
+        async Task<bool> SendAsync(IEnumerable<LogLine> batch)
+        {
+            var text = new StringBuilder();
+            foreach (var line in batch.Where(line => since is null || line.At >= since))
+            {
+                text.Append(timestamps ? line.At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff", CultureInfo.InvariantCulture) + "00Z " : "").Append(line.Text).Append('\n');
+            }
+
+            var bytes = Encoding.UTF8.GetBytes(text.ToString());
+            var room = limit is { } max ? (int)Math.Min(bytes.Length, max - sent) : bytes.Length;
+            await context.Response.Body.WriteAsync(bytes.AsMemory(0, room), stop.Token);
+            sent += room;
+            return limit is null || sent < limit;
+        }
+
+        try
+        {
+            if (!await SendAsync(tail is { } last && last < lines.Count ? lines.Skip(lines.Count - last) : lines) || !follow)
+            {
+                return;
+            }
+
+            await context.Response.Body.FlushAsync(stop.Token);
+            while (!ended)
+            {
+                await changed.WaitAsync(stop.Token);
+                (lines, ended, changed) = log.Read(position);
+                position += lines.Count;
+                if (!await SendAsync(lines))
+                {
+                    return;
+                }
+
+                await context.Response.Body.FlushAsync(stop.Token);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException)
+        {
+            // The follower went away, or the server stops.
+        }
+    }
+
+    private static void CheckName(ResourceRequest request, JsonObject body)
+    {
+        if (Meta.Name(body) is { Length: > 0 } bodyName && bodyName != request.Name)
+        {
+            throw ApiException.BadRequest($"the name of the object ({bodyName}) does not match the name on the URL ({request.Name})");
+        }
     }
 
     private static void CheckTypeMeta(ResourceType type, JsonObject body)

@@ -28,6 +28,12 @@ internal sealed record ResourceType(
 
     /// <summary>Whether metadata.generation counts spec changes (the apps/v1 workloads).</summary>
     public bool TracksGeneration => Group == "apps";
+
+    /// <summary>The update strategy's AllowUnconditionalUpdate: a PUT without metadata.resourceVersion overwrites (false: it is refused).</summary>
+    public bool AllowUnconditionalUpdate { get; init; } = true;
+
+    /// <summary>The update strategy's AllowCreateOnUpdate: a PUT to a name that does not exist creates the object.</summary>
+    public bool AllowCreateOnUpdate { get; init; }
 }
 
 internal static class ResourceTypes
@@ -42,7 +48,7 @@ internal static class ResourceTypes
 
     public static readonly ResourceType Nodes = new(
         "", "v1", "nodes", "node", "Node", false, ["get", "list", "watch"], ["no"], [],
-        [new("status", "", "v1", "Node", StatusVerbs)]);
+        [new("proxy", "", "v1", "NodeProxyOptions", ["create", "delete", "get", "patch", "update"]), new("status", "", "v1", "Node", StatusVerbs)]);
 
     public static readonly ResourceType Pods = new(
         "", "v1", "pods", "pod", "Pod", true, AllVerbs, ["po"], ["all"],
@@ -53,6 +59,9 @@ internal static class ResourceTypes
 
     public static readonly ResourceType Secrets = new(
         "", "v1", "secrets", "secret", "Secret", true, AllVerbs, [], [], []);
+
+    public static readonly ResourceType ConfigMaps = new(
+        "", "v1", "configmaps", "configmap", "ConfigMap", true, AllVerbs, ["cm"], [], []);
 
     public static readonly ResourceType ServiceAccounts = new(
         "", "v1", "serviceaccounts", "serviceaccount", "ServiceAccount", true, AllVerbs, ["sa"], [], []);
@@ -65,7 +74,15 @@ internal static class ResourceTypes
         "apps", "v1", "replicasets", "replicaset", "ReplicaSet", true, AllVerbs, ["rs"], ["all"],
         [new("scale", "autoscaling", "v1", "Scale", StatusVerbs), new("status", "apps", "v1", "ReplicaSet", StatusVerbs)]);
 
-    public static readonly IReadOnlyList<ResourceType> All = [Namespaces, Nodes, Pods, Events, Secrets, ServiceAccounts, Deployments, ReplicaSets];
+    /// <summary>coordination.k8s.io/v1 Leases: the lease strategy refuses unconditional updates and allows create on update (pkg/registry/coordination/lease/strategy.go).</summary>
+    public static readonly ResourceType Leases = new(
+        "coordination.k8s.io", "v1", "leases", "lease", "Lease", true, AllVerbs, [], [], [])
+    {
+        AllowUnconditionalUpdate = false,
+        AllowCreateOnUpdate = true,
+    };
+
+    public static readonly IReadOnlyList<ResourceType> All = [Namespaces, Nodes, Pods, Events, Secrets, ConfigMaps, ServiceAccounts, Deployments, ReplicaSets, Leases];
 
     public static ResourceType? Find(string group, string version, string plural) =>
         All.FirstOrDefault(t => t.Group == group && t.Version == version && t.Plural == plural);

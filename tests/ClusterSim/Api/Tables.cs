@@ -117,6 +117,18 @@ internal static class Tables
                 secret => [Meta.Name(secret), secret.Str("type") ?? "", (secret.Obj("data")?.Count ?? 0).ToString(), Age(secret)]);
         }
 
+        if (type == ResourceTypes.ConfigMaps)
+        {
+            return (
+                [name, new("Data", "integer"), new("Age", "string")],
+                cm => [Meta.Name(cm), (cm.Obj("data")?.Count ?? 0) + (cm.Obj("binaryData")?.Count ?? 0), Age(cm)]);
+        }
+
+        if (type == ResourceTypes.Leases)
+        {
+            return ([name, new("Holder", "string"), new("Age", "string")], lease => [Meta.Name(lease), lease.Str("spec", "holderIdentity") ?? "", Age(lease)]);
+        }
+
         if (type == ResourceTypes.ServiceAccounts)
         {
             return (

@@ -25,6 +25,10 @@ internal static class Validation
         {
             Secret(obj, old, errors);
         }
+        else if (type == ResourceTypes.Leases)
+        {
+            Lease(obj, errors);
+        }
 
         if (errors.Count > 0)
         {
@@ -50,6 +54,20 @@ internal static class Validation
         if (old is not null && (old.Str("type") ?? "Opaque") != type)
         {
             errors.Add($"type: Invalid value: \"{type}\": field is immutable");
+        }
+    }
+
+    /// <summary>ValidateLeaseSpec (pkg/apis/coordination/validation): a duration above 0, transitions not below 0.</summary>
+    private static void Lease(JsonObject lease, List<string> errors)
+    {
+        if (lease.Long("spec", "leaseDurationSeconds") is { } duration && duration <= 0)
+        {
+            errors.Add($"spec.leaseDurationSeconds: Invalid value: {duration}: must be greater than 0");
+        }
+
+        if (lease.Long("spec", "leaseTransitions") is { } transitions && transitions < 0)
+        {
+            errors.Add($"spec.leaseTransitions: Invalid value: {transitions}: must be greater than or equal to 0");
         }
     }
 

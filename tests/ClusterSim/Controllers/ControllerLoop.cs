@@ -4,7 +4,7 @@ using ClusterSim.Store;
 namespace ClusterSim.Controllers;
 
 /// <summary>
-/// Runs the controllers (deployment, replica set, kubelet, garbage collector) on one background task: after every
+/// Runs the controllers (deployment, replica set, scheduler, kubelet, garbage collector) on one background task: after every
 /// change to the store or the node's images, and every 50 ms for time-based transitions. A pass repeats while it
 /// changes something, so a chain (new template, ReplicaSet, pod, status) settles quickly.
 /// </summary>
@@ -15,6 +15,7 @@ internal sealed class ControllerLoop : IAsyncDisposable
     private readonly ObjectStore store;
     private readonly DeploymentController deployments;
     private readonly ReplicaSetController replicaSets;
+    private readonly Scheduler scheduler;
     private readonly Kubelet kubelet;
     private readonly GarbageCollector garbageCollector;
     private readonly SemaphoreSlim wake = new(0, 1);
@@ -23,11 +24,12 @@ internal sealed class ControllerLoop : IAsyncDisposable
     private Task? loop;
     private volatile bool paused;
 
-    public ControllerLoop(ObjectStore store, INodeEngine docker, DeploymentController deployments, ReplicaSetController replicaSets, Kubelet kubelet, GarbageCollector garbageCollector)
+    public ControllerLoop(ObjectStore store, INodeEngine docker, DeploymentController deployments, ReplicaSetController replicaSets, Scheduler scheduler, Kubelet kubelet, GarbageCollector garbageCollector)
     {
         this.store = store;
         this.deployments = deployments;
         this.replicaSets = replicaSets;
+        this.scheduler = scheduler;
         this.kubelet = kubelet;
         this.garbageCollector = garbageCollector;
         store.Changed += Wake;
@@ -102,6 +104,7 @@ internal sealed class ControllerLoop : IAsyncDisposable
         {
             deployments.Sync(now);
             replicaSets.Sync(now);
+            scheduler.Sync(now);
             kubelet.Sync(now);
             garbageCollector.Sync();
         }

@@ -43,7 +43,14 @@ internal sealed class DeploymentController(ObjectStore store, EventRecorder even
         var newRs = owned.Where(rs => SameTemplate(rs.Obj("spec", "template"), template)).OrderBy(Meta.Created).FirstOrDefault();
         var olds = owned.Where(rs => rs != newRs).ToList();
         string? progressing = null;
-        if (deployment.Bool("spec", "paused") != true)
+        deployment = CheckPausedConditions(deployment, now);
+        if (deployment.Bool("spec", "paused") == true)
+        {
+            // sync(): a paused deployment starts no rollout but is still scaled and cleaned up.
+            olds = ScalePaused(deployment, ref newRs, olds);
+            CleanUp(deployment, olds);
+        }
+        else
         {
             var recreate = deployment.Str("spec", "strategy", "type") == "Recreate";
             if (newRs is null && (!recreate || olds.All(rs => Replicas(rs) == 0 && StatusReplicas(rs) == 0)))
@@ -61,6 +68,64 @@ internal sealed class DeploymentController(ObjectStore store, EventRecorder even
         }
 
         UpdateStatus(deployment, newRs, olds, progressing, now);
+    }
+
+    /// <summary>
+    /// checkPausedConditions: pausing sets Progressing=Unknown/DeploymentPaused and resuming Progressing=Unknown/
+    /// DeploymentResumed, each written before the rest of the sync, but never over a ProgressDeadlineExceeded verdict.
+    /// </summary>
+    private JsonObject CheckPausedConditions(JsonObject deployment, DateTimeOffset now)
+    {
+        var paused = deployment.Bool("spec", "paused") == true;
+        var reason = Condition(deployment.Obj("status") ?? [], "Progressing")?.Str("reason");
+        if (reason == "ProgressDeadlineExceeded" || paused == (reason == "DeploymentPaused"))
+        {
+            return deployment;
+        }
+
+        return store.Update(ResourceTypes.Deployments, Meta.Namespace(deployment), Meta.Name(deployment), d =>
+        {
+            var status = d.Child("status");
+            if (paused)
+            {
+                SetCondition(status, "Progressing", "Unknown", "DeploymentPaused", "Deployment is paused", now);
+            }
+            else
+            {
+                SetCondition(status, "Progressing", "Unknown", "DeploymentResumed", "Deployment is resumed", now);
+            }
+
+            return d;
+        });
+    }
+
+    /// <summary>
+    /// scale() for a paused deployment: the one active ReplicaSet (or, with none active, the newest) is scaled to
+    /// spec.replicas. A deployment paused in the middle of a rollout is not scaled proportionally here.
+    /// </summary>
+    private List<JsonObject> ScalePaused(JsonObject deployment, ref JsonObject? newRs, List<JsonObject> olds)
+    {
+        var all = newRs is null ? olds : olds.Append(newRs).ToList();
+        var active = all.Where(rs => Replicas(rs) > 0).ToList();
+        var target = active.Count switch
+        {
+            1 => active[0],
+            0 => all.OrderByDescending(Meta.Created).FirstOrDefault(),
+            _ => null,
+        };
+        if (target is null || Replicas(target) == Desired(deployment))
+        {
+            return olds;
+        }
+
+        var scaled = Scale(deployment, target, Desired(deployment));
+        if (newRs is not null && Meta.Uid(newRs) == Meta.Uid(scaled))
+        {
+            newRs = scaled;
+            return olds;
+        }
+
+        return olds.Select(rs => Meta.Uid(rs) == Meta.Uid(scaled) ? scaled : rs).ToList();
     }
 
     private static bool SameTemplate(JsonObject? rsTemplate, JsonObject deploymentTemplate)
@@ -389,7 +454,7 @@ internal sealed class DeploymentController(ObjectStore store, EventRecorder even
             var rsName = newFresh is null ? null : Meta.Name(newFresh);
             if (d.Bool("spec", "paused") == true)
             {
-                SetCondition(status, "Progressing", "Unknown", "DeploymentPaused", "Deployment is paused", now);
+                // CheckPausedConditions set what a paused deployment reports.
             }
             else if (created is not null)
             {

@@ -69,6 +69,7 @@ internal sealed class GarbageCollector(ObjectStore store)
         {
             DeleteAll(ResourceTypes.Events, ns);
             DeleteAll(ResourceTypes.Secrets, ns);
+            DeleteAll(ResourceTypes.ConfigMaps, ns);
             DeleteAll(ResourceTypes.ServiceAccounts, ns);
             store.Delete(ResourceTypes.Namespaces, "", ns);
         }

@@ -68,8 +68,8 @@ internal sealed class ReplicaSetController(ObjectStore store, EventRecorder even
             {
                 ["metadata"] = metadata,
                 ["spec"] = template["spec"]?.DeepClone() ?? new JsonObject(),
-                ["status"] = new JsonObject { ["phase"] = "Pending", ["qosClass"] = "BestEffort" },
             };
+            pod["status"] = new JsonObject { ["phase"] = "Pending", ["qosClass"] = Quantities.QosClass(pod) };
             Defaults.Apply(ResourceTypes.Pods, pod);
             Admission.Pod(store, pod);
             try

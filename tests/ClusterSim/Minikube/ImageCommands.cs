@@ -6,7 +6,7 @@ using ClusterSim.Node;
 namespace ClusterSim.Minikube;
 
 /// <summary>
-/// `minikube image load` and `minikube image ls` as v1.38 does them on the docker runtime.
+/// `minikube image load`, `image ls` and `image rm` as v1.38 does them on the docker runtime.
 /// Load: each image is saved from the local daemon (the real docker CLI: `docker image inspect`, `docker save`)
 /// into $MINIKUBE_HOME/cache/images/amd64, then, for a running node only, skipped when the node already has that
 /// ID, else the node's tag is removed (`docker rmi`) and the archive streamed into the node's `docker load`.
@@ -24,7 +24,21 @@ internal static class ImageCommands
 
     private sealed record Cached(string Image, string Archive, string? DaemonId, long? Size);
 
+    /// <summary>`minikube image load`; the time it spends saving and streaming images counts as the transfer (<see cref="CallCost"/>).</summary>
     public static async Task<int> LoadAsync(CliContext context, IReadOnlyList<string> images)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            return await TransferAsync(context, images);
+        }
+        finally
+        {
+            context.Cost.Transfer = clock.Elapsed;
+        }
+    }
+
+    private static async Task<int> TransferAsync(CliContext context, IReadOnlyList<string> images)
     {
         if (images.Count == 0)
         {
@@ -189,6 +203,66 @@ internal static class ImageCommands
         }
 
         context.Log(failed ? $"failed pushing to: {context.Profile}" : $"succeeded pushing to: {context.Profile}");
+    }
+
+    /// <summary>
+    /// `minikube image rm IMAGE...` as v1.38.1 does it (cmd/minikube/cmd/image.go, machine.RemoveImages): on a running
+    /// node each image is removed with the runtime's own command, `docker rmi NAME` (crictl rmi on containerd and
+    /// cri-o, which do not refuse an image in use); a failure is one warning naming the first failed command with
+    /// its output, as the SSH runner words it, and the command still exits 0. A stopped node is skipped in silence.
+    /// </summary>
+    public static async Task<int> RemoveAsync(CliContext context, IReadOnlyList<string> images)
+    {
+        if (images.Count == 0)
+        {
+            throw new UsageException("requires at least 1 arg(s), only received 0");
+        }
+
+        if (context.Home.LoadConfig(context.Profile) is not { } config)
+        {
+            return context.Exit("MK_USAGE", MinikubeCli.ExUsage, $"loading profile: cluster \"{context.Profile}\" does not exist", issueLink: true);
+        }
+
+        var (client, state) = await NodeClient.ConnectAsync(context.Home, context.Profile);
+        using var node = client;
+        if (node is null || state.Str("host") != "Running")
+        {
+            context.Log("succeeded removing from: ");
+            return 0;
+        }
+
+        var runtime = config.Str("KubernetesConfig", "ContainerRuntime") ?? "docker";
+        context.Log($"removeImages start: [{string.Join(" ", images)}]");
+        string? failure = null;
+        foreach (var image in images)
+        {
+            var (status, message) = await node.RemoveImageAsync(image);
+            if (status != HttpStatusCode.OK)
+            {
+                failure ??= runtime == "docker"
+                    ? $"remove image docker: docker rmi {image}: Process exited with status 1\nstdout:\n\nstderr:\n{message}\n"
+                    : CrictlFailure(image);
+            }
+        }
+
+        if (failure is null)
+        {
+            context.Log("Successfully removed images");
+            context.Log($"succeeded removing from: {context.Profile}");
+            return 0;
+        }
+
+        context.Error.WriteLine($"! Failed to remove images for profile {context.Profile} error removing images: {failure}");
+        context.Log($"failed removing from: {context.Profile}");
+        return 0;
+    }
+
+    /// <summary>removeCRIImage's error: the first `crictl rmi` that failed, with crictl's logrus lines (cri-tools cmd/crictl/image.go).</summary>
+    private static string CrictlFailure(string image)
+    {
+        var time = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        return $"crictl: sudo /usr/local/bin/crictl rmi {image}: Process exited with status 1\nstdout:\n\nstderr:\n"
+            + $"time=\"{time}\" level=error msg=\"no such image {image}\"\ntime=\"{time}\" level=fatal msg=\"unable to remove the image(s)\"\n";
     }
 
     private static async Task<string> SaveStdinAsync()

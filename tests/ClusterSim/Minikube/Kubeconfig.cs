@@ -142,6 +142,76 @@ internal static class Kubeconfig
         return (current, servers);
     }
 
+    /// <summary>
+    /// kubeconfig.DeleteContext as `minikube delete` calls it: the cluster, user and context named after the profile
+    /// go, current-context is emptied when it named the profile, and clientcmd writes an emptied list as null. The
+    /// file is in kubectl's own layout (what minikube and `kubectl config` write); other entries are kept as they are.
+    /// </summary>
+    public static void RemoveProfile(string path, string profile)
+    {
+        if (!File.Exists(path))
+        {
+            return;
+        }
+
+        var output = new List<string>();
+        var item = new List<string>();
+        string? section = null;
+        var kept = 0;
+        void Close()
+        {
+            if (item.Count > 0 && !item.Any(l => l.TrimEnd() is var t && (t == $"  name: {profile}" || t == $"- name: {profile}")))
+            {
+                output.AddRange(item);
+                kept++;
+            }
+
+            item.Clear();
+        }
+
+        void EndSection()
+        {
+            Close();
+            if (section is "clusters" or "contexts" or "users" && kept == 0)
+            {
+                output[^1] = $"{section}: null";
+            }
+
+            section = null;
+        }
+
+        foreach (var line in File.ReadAllLines(path))
+        {
+            if (line.StartsWith('-') && section is not null)
+            {
+                Close();
+                item.Add(line);
+            }
+            else if (line.Length > 0 && !char.IsWhiteSpace(line[0]))
+            {
+                EndSection();
+                var (key, value) = Split(line);
+                output.Add(key == "current-context" && Unquote(value) == profile ? "current-context: \"\"" : line);
+                if (key is "clusters" or "contexts" or "users")
+                {
+                    section = key;
+                    kept = 0;
+                }
+            }
+            else if (section is not null)
+            {
+                item.Add(line);
+            }
+            else
+            {
+                output.Add(line);
+            }
+        }
+
+        EndSection();
+        File.WriteAllText(path, string.Join("\n", output) + "\n");
+    }
+
     private static (string Key, string Value) Split(string line)
     {
         var colon = line.IndexOf(':');

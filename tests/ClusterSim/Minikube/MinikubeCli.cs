@@ -9,6 +9,9 @@ internal sealed record CliContext(MinikubeHome Home, CommandLine Line, string Pr
     /// <summary>Whether stdout is a terminal (commands that print shell code go quiet when it is not).</summary>
     public bool Terminal { get; init; }
 
+    /// <summary>What the call did that its simulated latency depends on.</summary>
+    public CallCost Cost { get; init; } = new();
+
     /// <summary>exit.Message: "X Exiting due to ID: message" on stderr, an optional suggestion, and the issue box for unexpected errors.</summary>
     public int Exit(string id, int code, string message, string? suggestion = null, bool issueLink = false)
     {
@@ -56,7 +59,7 @@ internal sealed record CliContext(MinikubeHome Home, CommandLine Line, string Pr
 
 /// <summary>
 /// The minikube v1.38 CLI subset a redeploy tool uses, with the real flags, output and exit codes:
-/// status, profile [list], version, docker-env, image load, image ls. Other commands fail as unknown commands.
+/// status, profile [list], version, docker-env, image load, image ls, image rm. Other commands fail as unknown commands.
 /// Every call is appended (argv, exit code) to the call log in the state directory.
 /// </summary>
 public static class MinikubeCli
@@ -73,10 +76,11 @@ public static class MinikubeCli
     {
         var home = MinikubeHome.FromEnvironment();
         var clock = Stopwatch.StartNew();
+        var cost = new CallCost();
         int code;
         try
         {
-            code = await DispatchAsync(args, home, stdout, stderr);
+            code = await DispatchAsync(args, home, stdout, stderr, cost);
         }
         catch (UsageException e)
         {
@@ -85,21 +89,24 @@ public static class MinikubeCli
             code = ExUsage;
         }
 
+        await Latency.WaitAsync(home, args, code, cost);
         await stdout.FlushAsync();
         await stderr.FlushAsync();
         CallLog.Append(home, args, code, clock.Elapsed);
         return code;
     }
 
-    private static async Task<int> DispatchAsync(string[] args, MinikubeHome home, TextWriter stdout, TextWriter stderr)
+    private static async Task<int> DispatchAsync(string[] args, MinikubeHome home, TextWriter stdout, TextWriter stderr, CallCost cost)
     {
         var words = CommandLine.Words(args);
         CliContext Context(params Flag[] flags)
         {
             var line = CommandLine.Parse(args, flags);
-            return new CliContext(home, line, line.Get("profile") ?? home.ActiveProfile(), stdout, stderr)
+            cost.Profile = line.Get("profile") ?? home.ActiveProfile();
+            return new CliContext(home, line, cost.Profile, stdout, stderr)
             {
                 Terminal = ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected,
+                Cost = cost,
             };
         }
 
@@ -107,7 +114,7 @@ public static class MinikubeCli
         {
             case []:
                 Context();
-                await stdout.WriteLineAsync("minikube provisions and manages local Kubernetes clusters optimized for development workflows.\n\nSimulated commands: status, profile, version, docker-env, image load, image ls");
+                await stdout.WriteLineAsync("minikube provisions and manages local Kubernetes clusters optimized for development workflows.\n\nSimulated commands: status, profile, version, docker-env, image load, image ls, image rm");
                 return 0;
             case ["status", ..]:
                 return await StatusCommand.RunAsync(Context(StatusCommand.Flags));
@@ -123,9 +130,11 @@ public static class MinikubeCli
                 return await ImageCommands.LoadAsync(Context(ImageCommands.LoadFlags), words.Skip(2).ToList());
             case ["image", "ls" or "list", ..]:
                 return await ImageCommands.ListAsync(Context(ImageCommands.ListFlags));
+            case ["image", "rm" or "remove" or "unload", ..]:
+                return await ImageCommands.RemoveAsync(Context(), words.Skip(2).ToList());
             case ["image", ..]:
                 Context(new Flag("format"), new Flag("daemon", IsBool: true));
-                await stdout.WriteLineAsync("Manage images\n\nAvailable Commands:\n  load          Load an image into minikube\n  ls            List images\n\nUse \"minikube image <command> --help\" for more information about a command.");
+                await stdout.WriteLineAsync("Manage images\n\nAvailable Commands:\n  load          Load an image into minikube\n  ls            List images\n  rm            Remove one or more images\n\nUse \"minikube image <command> --help\" for more information about a command.");
                 return 0;
             default:
                 await stderr.WriteLineAsync($"Error: unknown command \"{words[0]}\" for \"minikube\"");

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using ClusterSim.Node;
 
 namespace ClusterSim.Minikube;
 
@@ -10,6 +11,8 @@ namespace ClusterSim.Minikube;
 /// </summary>
 internal sealed class MinikubeHome(string path)
 {
+    private static readonly System.Text.Json.JsonSerializerOptions Indented = new() { WriteIndented = true };
+
     public string Path { get; } = path;
 
     public static MinikubeHome FromEnvironment()
@@ -59,7 +62,7 @@ internal sealed class MinikubeHome(string path)
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(GlobalConfigFile)!);
         var config = File.Exists(GlobalConfigFile) ? JsonNode.Parse(File.ReadAllText(GlobalConfigFile)) as JsonObject ?? new JsonObject() : new JsonObject();
         config["profile"] = profile;
-        File.WriteAllText(GlobalConfigFile, config.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+        File.WriteAllText(GlobalConfigFile, config.ToJsonString(Indented));
     }
 
     /// <summary>The profile's ClusterConfig, or null when the profile does not exist (or its config is unreadable).</summary>
@@ -82,8 +85,9 @@ internal sealed class MinikubeHome(string path)
     }
 
     /// <summary>
-    /// The ClusterConfig a `minikube start --driver=DRIVER --container-runtime=RUNTIME --nodes=N` writes (the fields
-    /// tools read). Extra nodes are named m02, m03, ... and are workers only.
+    /// The ClusterConfig a `minikube start --driver=DRIVER --container-runtime=RUNTIME --nodes=N` writes, every field of
+    /// v1.38.1's pkg/minikube/config/types.go in its order, with start's defaults. Extra nodes are named m02, m03, ...
+    /// and are workers only.
     /// </summary>
     public static JsonObject NewConfig(string profile, string kubernetesVersion, string containerRuntime = "docker", string driver = "docker", int nodes = 1) => new()
     {
@@ -92,9 +96,9 @@ internal sealed class MinikubeHome(string path)
         ["EmbedCerts"] = false,
         ["MinikubeISO"] = "",
         ["KicBaseImage"] = "gcr.io/k8s-minikube/kicbase:v0.0.48",
-        ["Memory"] = 3900,
-        ["CPUs"] = 2,
-        ["DiskSize"] = 20000,
+        ["Memory"] = NodeCapacity.Minikube.MemoryMiB,
+        ["CPUs"] = NodeCapacity.Minikube.Cpus,
+        ["DiskSize"] = NodeCapacity.Minikube.DiskMiB,
         ["Driver"] = driver,
         ["HyperkitVpnKitSock"] = "",
         ["HyperkitVSockPorts"] = new JsonArray(),
@@ -103,7 +107,15 @@ internal sealed class MinikubeHome(string path)
         ["InsecureRegistry"] = null,
         ["RegistryMirror"] = new JsonArray(),
         ["HostOnlyCIDR"] = "192.168.59.1/24",
+        ["HypervVirtualSwitch"] = "",
+        ["HypervUseExternalSwitch"] = false,
+        ["HypervExternalAdapter"] = "",
         ["KVMNetwork"] = "default",
+        ["KVMQemuURI"] = "qemu:///system",
+        ["KVMGPU"] = false,
+        ["KVMHidden"] = false,
+        ["KVMNUMACount"] = 1,
+        ["APIServerPort"] = 8443,
         ["DockerOpt"] = null,
         ["DisableDriverMounts"] = false,
         ["NFSShare"] = new JsonArray(),
@@ -187,5 +199,13 @@ internal sealed class MinikubeHome(string path)
         ["SSHAgentPID"] = 0,
         ["GPUs"] = "",
         ["AutoPauseInterval"] = 60000000000,
+        ["Rosetta"] = false,
     };
+
+    /// <summary>Writes the profile's config.json as minikube does (indented).</summary>
+    public void SaveConfig(string profile, JsonObject config)
+    {
+        Directory.CreateDirectory(ProfileDirectory(profile));
+        File.WriteAllText(ConfigFile(profile), config.ToJsonString(Indented));
+    }
 }

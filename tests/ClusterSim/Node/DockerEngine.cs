@@ -81,10 +81,11 @@ internal sealed class DockerEngine : INodeEngine
         RemoveOutcome outcome;
         lock (gate)
         {
-            var key = ImageReference.Parse(reference).WithDefaultTag().ToString();
+            var parsed = ImageReference.Parse(reference).WithDefaultTag();
+            var key = parsed.ToString();
             if (!tags.TryGetValue(key, out var id))
             {
-                message = $"Error response from daemon: No such image: {reference}";
+                message = $"Error response from daemon: No such image: {parsed.FamiliarRepository}:{parsed.Tag}";
                 return RemoveOutcome.NoSuchImage;
             }
 

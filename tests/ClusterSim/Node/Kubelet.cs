@@ -6,27 +6,36 @@ using ClusterSim.Store;
 
 namespace ClusterSim.Node;
 
-/// <summary>Who the kubelet is: its node's name and IP, the container runtime ("docker" or "containerd") and the Kubernetes minor.</summary>
-internal sealed record NodeIdentity(string Name, string Ip, string ContainerRuntime, int KubernetesMinor);
+/// <summary>Who the kubelet is: its node's name and IP, the container runtime ("docker" or "containerd"), the Kubernetes minor and what the node has.</summary>
+internal sealed record NodeIdentity(string Name, string Ip, string ContainerRuntime, int KubernetesMinor, NodeCapacity Capacity);
 
 /// <summary>
-/// The scheduler and the kubelet of the single node. Nothing really runs: each container resolves its image against
-/// the node's <see cref="INodeEngine"/> and the pull policy, then "runs" (Running and ready after the start delay),
-/// is pulled (from a registry on this machine's loopback, with the pod's image pull secrets, when the cluster has a
-/// <see cref="RegistryPuller"/>; else the pull fails as on a node that reaches no registry: ErrImagePull /
-/// ImagePullBackOff), is refused (ErrImageNeverPull), stays in ContainerCreating (label io.clustersim.start=never),
-/// or crashes when its image says so (label io.clustersim.exit-code), restarting with the kubelet's back-off
-/// (10s doubling to 5m) in CrashLoopBackOff. Its log is the image's io.clustersim.log label.
+/// The kubelet of the single node. Nothing really runs: each container resolves its image against
+/// the node's <see cref="INodeEngine"/> and the pull policy, then "runs" (Running and ready after the start delay, or
+/// the image's io.clustersim.start-delay-ms), is pulled (from a registry on this machine's loopback, with the pod's
+/// image pull secrets, when the cluster has a <see cref="RegistryPuller"/>; else the pull fails as on a node that
+/// reaches no registry: ErrImagePull / ImagePullBackOff), is refused (ErrImageNeverPull, InvalidImageName, or
+/// CreateContainerConfigError while a Secret or ConfigMap it needs is missing), stays in ContainerCreating (label
+/// io.clustersim.start=never), or crashes when its image says so (label io.clustersim.exit-code, for the first
+/// io.clustersim.fail-starts starts only when given), restarting with the kubelet's back-off (backOffPeriod doubling
+/// to 30 times it) in CrashLoopBackOff. Its log is the image's io.clustersim.log label.
 /// </summary>
-internal sealed class Kubelet : IContainerLogs
+internal sealed class Kubelet : IKubeletApi
 {
     public const string ExitCodeLabel = "io.clustersim.exit-code";
+    public const string FailStartsLabel = "io.clustersim.fail-starts";
+    public const string StartDelayLabel = "io.clustersim.start-delay-ms";
     public const string LogLabel = "io.clustersim.log";
+    public const string LogEveryLabel = "io.clustersim.log-every-ms";
     public const string StartLabel = "io.clustersim.start";
     private const string Component = "kubelet";
 
-    private static readonly TimeSpan NeverPullRetry = TimeSpan.FromSeconds(10);
-    private static readonly TimeSpan MaxBackOff = TimeSpan.FromMinutes(5);
+    /// <summary>MaxContainerBackOff and MaxImageBackOff (300 s) over backOffPeriod (10 s): the back-offs stop doubling at 30 times the base.</summary>
+    private const int MaxBackOffFactor = 30;
+
+    /// <summary>What the node's own system (OS, kubelet, runtime, logs) takes of its disk besides the images.</summary>
+    public const long SystemBytes = 1_500_000_000;
+
     private static readonly TimeSpan PullPoll = TimeSpan.FromMilliseconds(25);
 
     private readonly ObjectStore store;
@@ -37,12 +46,14 @@ internal sealed class Kubelet : IContainerLogs
     private readonly NodeIdentity node;
     private readonly string nodeName;
     private readonly TimeSpan startDelay;
+    private readonly TimeSpan backOffPeriod;
     private readonly TimeSpan stopDelay;
     private readonly object gate = new();
     private readonly Dictionary<string, PodRuntime> pods = [];
+    private readonly DateTimeOffset started = DateTimeOffset.UtcNow;
     private int nextIp = 3;
 
-    public Kubelet(ObjectStore store, INodeEngine docker, RegistryPuller? puller, EventRecorder events, ClusterActivity activity, NodeIdentity node, TimeSpan startDelay)
+    public Kubelet(ObjectStore store, INodeEngine docker, RegistryPuller? puller, EventRecorder events, ClusterActivity activity, NodeIdentity node, TimeSpan startDelay, TimeSpan backOffPeriod)
     {
         this.store = store;
         this.docker = docker;
@@ -52,6 +63,7 @@ internal sealed class Kubelet : IContainerLogs
         this.node = node;
         nodeName = node.Name;
         this.startDelay = startDelay;
+        this.backOffPeriod = backOffPeriod;
         stopDelay = startDelay / 2;
     }
 
@@ -66,6 +78,8 @@ internal sealed class Kubelet : IContainerLogs
         ErrImagePull,
         ImagePullBackOff,
         ErrImageNeverPull,
+        InvalidImageName,
+        CreateContainerConfigError,
         Done,
     }
 
@@ -77,11 +91,7 @@ internal sealed class Kubelet : IContainerLogs
             foreach (var pod in store.List(ResourceTypes.Pods))
             {
                 seen.Add(Meta.Uid(pod));
-                if (string.IsNullOrEmpty(pod.Str("spec", "nodeName")))
-                {
-                    Schedule(pod, now);
-                }
-                else if (pod.Str("spec", "nodeName") == nodeName)
+                if (pod.Str("spec", "nodeName") == nodeName)
                 {
                     SyncPod(pod, now);
                 }
@@ -89,34 +99,15 @@ internal sealed class Kubelet : IContainerLogs
 
             foreach (var gone in pods.Keys.Where(uid => !seen.Contains(uid)).ToList())
             {
+                foreach (var container in pods[gone].Containers.Values)
+                {
+                    container.Current?.Log.End();
+                }
+
                 docker.RemoveContainers(gone);
                 pods.Remove(gone);
             }
         }
-    }
-
-    private void Schedule(JsonObject pod, DateTimeOffset now)
-    {
-        if (Meta.IsTerminating(pod))
-        {
-            store.Delete(ResourceTypes.Pods, Meta.Namespace(pod), Meta.Name(pod));
-            return;
-        }
-
-        var scheduled = store.Update(ResourceTypes.Pods, Meta.Namespace(pod), Meta.Name(pod), p =>
-        {
-            p.Child("spec")["nodeName"] = nodeName;
-            var status = p.Child("status");
-            if (status["conditions"] is not JsonArray conditions)
-            {
-                conditions = [];
-                status["conditions"] = conditions;
-            }
-
-            conditions.Add(Condition("PodScheduled", "True", Json.Time(now)));
-            return p;
-        });
-        events.Normal(scheduled, "Scheduled", $"Successfully assigned {Meta.Namespace(pod)}/{Meta.Name(pod)} to {nodeName}", "default-scheduler");
     }
 
     private void SyncPod(JsonObject pod, DateTimeOffset now)
@@ -139,9 +130,10 @@ internal sealed class Kubelet : IContainerLogs
             var name = spec.Str("name") ?? "";
             if (!runtime.Containers.ContainsKey(name))
             {
-                runtime.Containers[name] = new ContainerRuntime(name, spec.Str("image") ?? "", spec.Str("imagePullPolicy") ?? ImageReference.DefaultPullPolicy(spec.Str("image") ?? ""))
+                var image = spec.Str("image") ?? "";
+                runtime.Containers[name] = new ContainerRuntime(name, image, spec.Str("imagePullPolicy") ?? ImageReference.DefaultPullPolicy(image))
                 {
-                    NextAt = now + startDelay,
+                    NextAt = now + StartDelay(image),
                 };
             }
         }
@@ -158,6 +150,11 @@ internal sealed class Kubelet : IContainerLogs
                 {
                     Advance(pod, container, now);
                 }
+
+                if (container.State == State.Running)
+                {
+                    container.Current?.WriteDue(now);
+                }
             }
         }
 
@@ -173,6 +170,13 @@ internal sealed class Kubelet : IContainerLogs
             return p;
         });
     }
+
+    /// <summary>How long the container takes to come up: its image's io.clustersim.start-delay-ms when the node has the image, else PodStartDelay.</summary>
+    private TimeSpan StartDelay(string image) =>
+        LabelNumber(docker.Inspect(image), StartDelayLabel) is { } ms and >= 0 ? TimeSpan.FromMilliseconds(ms) : startDelay;
+
+    private static int? LabelNumber(NodeImage? image, string label) =>
+        image is not null && image.Labels.TryGetValue(label, out var text) && int.TryParse(text, CultureInfo.InvariantCulture, out var number) ? number : null;
 
     private void Stop(JsonObject pod, PodRuntime runtime, DateTimeOffset now)
     {
@@ -244,6 +248,15 @@ internal sealed class Kubelet : IContainerLogs
     private void Start(JsonObject pod, ContainerRuntime container, DateTimeOffset now)
     {
         var fieldPath = FieldPath(container);
+        if (ImageReference.ParseError(container.Image) is { } invalid)
+        {
+            // EnsureImageExists: applyDefaultImageTag fails before any pull; the pod worker retries after backOffPeriod.
+            var message = $"Failed to apply default image tag \"{container.Image}\": couldn't parse image name \"{container.Image}\": {invalid}";
+            events.Warning(pod, "InspectFailed", message, Component, nodeName, fieldPath);
+            SyncFailed(pod, container, State.InvalidImageName, message, now);
+            return;
+        }
+
         var credentials = PullCredentials(pod);
         var image = docker.Inspect(container.Image);
         var mustPull = container.Policy == "Always" || (container.Policy != "Never" && image is null);
@@ -266,15 +279,24 @@ internal sealed class Kubelet : IContainerLogs
         {
             var message = $"Container image \"{container.Image}\" is not present with pull policy of Never";
             events.Warning(pod, "ErrImageNeverPull", message, Component, nodeName, fieldPath);
-            events.Warning(pod, "Failed", "Error: ErrImageNeverPull", Component, nodeName, fieldPath);
-            container.State = State.ErrImageNeverPull;
-            container.Waiting(message);
-            container.NextAt = now + NeverPullRetry;
+            SyncFailed(pod, container, State.ErrImageNeverPull, message, now);
             return;
         }
 
         events.Normal(pod, "Pulled", $"Container image \"{container.Image}\" already present on machine", Component, nodeName, fieldPath);
         Run(pod, container, image, now);
+    }
+
+    /// <summary>
+    /// startContainer failed before the container existed: the waiting reason and message, the Failed event
+    /// ("Error: REASON" unless given), and the pod worker's retry after backOffPeriod.
+    /// </summary>
+    private void SyncFailed(JsonObject pod, ContainerRuntime container, State reason, string message, DateTimeOffset now, string? failedEvent = null)
+    {
+        events.Warning(pod, "Failed", failedEvent ?? $"Error: {reason}", Component, nodeName, FieldPath(container));
+        container.State = reason;
+        container.Waiting(message);
+        container.NextAt = now + backOffPeriod;
     }
 
     /// <summary>A pull finished: the image is on the node and the container starts, or ErrImagePull.</summary>
@@ -343,10 +365,21 @@ internal sealed class Kubelet : IContainerLogs
         return credentials;
     }
 
-    /// <summary>Creates and starts the container from an image on the node, unless its image says it never starts.</summary>
+    /// <summary>
+    /// Creates and starts the container from an image on the node: first its configuration (a missing Secret or
+    /// ConfigMap is CreateContainerConfigError, retried after backOffPeriod), then the runtime, unless the image says
+    /// the container never starts.
+    /// </summary>
     private void Run(JsonObject pod, ContainerRuntime container, NodeImage image, DateTimeOffset now)
     {
         var fieldPath = FieldPath(container);
+        var spec = pod.Arr("spec", "containers").Objects().FirstOrDefault(c => c.Str("name") == container.Name);
+        if (EnvironmentSources.Error(store, pod, spec) is { } configError)
+        {
+            SyncFailed(pod, container, State.CreateContainerConfigError, configError, now, failedEvent: $"Error: {configError}");
+            return;
+        }
+
         if (image.Labels.GetValueOrDefault(StartLabel) == "never")
         {
             // The runtime never finishes creating the container: it stays in ContainerCreating, without events.
@@ -370,12 +403,29 @@ internal sealed class Kubelet : IContainerLogs
             container.LastTerminated = finished;
         }
 
-        var log = image.Labels.GetValueOrDefault(LogLabel, "").Replace("\\n", "\n");
-        container.Current = new Instance(node.ContainerRuntime + "://" + containerId, ImageRef(image), log, now);
-        container.NextAt = DateTimeOffset.MaxValue;
-        if (image.Labels.TryGetValue(ExitCodeLabel, out var code) && int.TryParse(code, CultureInfo.InvariantCulture, out var exitCode))
+        container.Current = new Instance(node.ContainerRuntime + "://" + containerId, ImageRef(image), now);
+        var lines = image.Labels.GetValueOrDefault(LogLabel, "").Replace("\\n", "\n").Split('\n').ToList();
+        if (lines[^1].Length == 0)
         {
-            container.Current.Finish(now, exitCode, exitCode == 0 ? "Completed" : "Error");
+            lines.RemoveAt(lines.Count - 1);
+        }
+
+        foreach (var line in lines)
+        {
+            container.Current.Log.Append(now, line);
+        }
+
+        if (LabelNumber(image, LogEveryLabel) is { } every and > 0)
+        {
+            container.Current.WriteEvery(TimeSpan.FromMilliseconds(every), lines.LastOrDefault() ?? "log line", now);
+        }
+
+        container.NextAt = DateTimeOffset.MaxValue;
+        var failStarts = LabelNumber(image, FailStartsLabel);
+        var exitCode = LabelNumber(image, ExitCodeLabel) ?? (failStarts is null ? null : 1);
+        if (exitCode is { } code && (failStarts is null || container.Started <= failStarts))
+        {
+            container.Current.Finish(now, code, code == 0 ? "Completed" : "Error");
             Exited(pod, container, now);
         }
         else
@@ -413,13 +463,14 @@ internal sealed class Kubelet : IContainerLogs
         var backOff = BackOff(container.Started - 1);
         var who = $"{Meta.Name(pod)}_{Meta.Namespace(pod)}({Meta.Uid(pod)})";
         container.State = State.CrashLoopBackOff;
-        container.Waiting($"back-off {Durations.Go(backOff)} restarting failed container={container.Name} pod={who}");
+        container.Waiting($"back-off {Durations.GoMilliseconds(backOff)} restarting failed container={container.Name} pod={who}");
         events.Warning(pod, "BackOff", $"Back-off restarting failed container {container.Name} in pod {who}", Component, nodeName, FieldPath(container));
         container.NextAt = now + backOff;
     }
 
-    private static TimeSpan BackOff(int failures) =>
-        TimeSpan.FromSeconds(Math.Min(MaxBackOff.TotalSeconds, 10 * Math.Pow(2, Math.Max(0, failures - 1))));
+    /// <summary>flowcontrol.Backoff as the kubelet uses it: backOffPeriod after the first failure, doubling, at most 30 times that.</summary>
+    private TimeSpan BackOff(int failures) =>
+        backOffPeriod * Math.Min(MaxBackOffFactor, Math.Pow(2, Math.Clamp(failures - 1, 0, 10)));
 
     /// <summary>The daemon's answer to a pull: the node reaches no registry.</summary>
     private static string PullError(string image)
@@ -466,15 +517,14 @@ internal sealed class Kubelet : IContainerLogs
             ["podIPs"] = new JsonArray(new JsonObject { ["ip"] = runtime.Ip }),
             ["startTime"] = accepted,
             ["containerStatuses"] = containers.Select(c => (JsonNode?)ContainerStatus(c)).ToJsonArray(),
-            ["qosClass"] = QosClass(pod),
+            ["qosClass"] = Quantities.QosClass(pod),
         };
     }
 
     private JsonObject ContainerStatus(ContainerRuntime c)
     {
         var status = new JsonObject { ["name"] = c.Name };
-        var waiting = c.State is State.Creating or State.Pulling or State.Stuck or State.CrashLoopBackOff or State.ErrImagePull or State.ImagePullBackOff or State.ErrImageNeverPull
-            || c.Current is null;
+        var waiting = c.State is not (State.Running or State.Exited or State.Done) || c.Current is null;
         if (waiting)
         {
             var creating = c.State is State.Creating or State.Pulling or State.Stuck or State.Done;
@@ -495,7 +545,7 @@ internal sealed class Kubelet : IContainerLogs
             status["state"] = new JsonObject { ["terminated"] = c.Current!.Terminated() };
         }
 
-        var last = waiting && c.Current is { FinishedAt: not null } ? c.Current : c.LastTerminated;
+        var last = LastState(c);
         status["lastState"] = last is null ? new JsonObject() : new JsonObject { ["terminated"] = last.Terminated() };
         status["ready"] = c.State == State.Running;
         status["restartCount"] = Math.Max(0, c.Started - 1);
@@ -511,20 +561,6 @@ internal sealed class Kubelet : IContainerLogs
         return status;
     }
 
-    private static string QosClass(JsonObject pod)
-    {
-        var resources = pod.Arr("spec", "containers").Objects().Select(c => c.Obj("resources")).ToList();
-        if (resources.All(r => r.Obj("requests") is not { Count: > 0 } && r.Obj("limits") is not { Count: > 0 }))
-        {
-            return "BestEffort";
-        }
-
-        var guaranteed = resources.All(r =>
-            r.Obj("limits") is { } limits && limits.ContainsKey("cpu") && limits.ContainsKey("memory")
-            && (r.Obj("requests") is not { } requests || requests.All(q => JsonNode.DeepEquals(q.Value, limits[q.Key]))));
-        return guaranteed ? "Guaranteed" : "Burstable";
-    }
-
     private static JsonObject Condition(string type, string status, string time, string? reason = null, string? message = null)
     {
         var condition = new JsonObject { ["type"] = type, ["status"] = status, ["lastProbeTime"] = null, ["lastTransitionTime"] = time };
@@ -537,15 +573,19 @@ internal sealed class Kubelet : IContainerLogs
         return condition;
     }
 
-    /// <summary>GET pods/NAME/log: the current (or previous) container instance's log.</summary>
-    public string Read(JsonObject pod, string container, bool previous)
+    /// <summary>The run status.lastState.terminated reports: the one that just ended while the container waits to restart, else the one before the current.</summary>
+    private static Instance? LastState(ContainerRuntime c) =>
+        c.State is not (State.Running or State.Exited or State.Done) && c.Current is { FinishedAt: not null } ? c.Current : c.LastTerminated;
+
+    /// <summary>GET pods/NAME/log: the log of the container's current run, or of the run lastState reports (previous).</summary>
+    public ContainerLog Open(JsonObject pod, string container, bool previous)
     {
         lock (gate)
         {
             var c = pods.TryGetValue(Meta.Uid(pod), out var runtime) ? runtime.Containers.GetValueOrDefault(container) : null;
             if (previous)
             {
-                return c?.LastTerminated?.Log ?? throw ApiException.BadRequest($"previous terminated container \"{container}\" in pod \"{Meta.Name(pod)}\" not found");
+                return (c is null ? null : LastState(c))?.Log ?? throw ApiException.BadRequest($"previous terminated container \"{container}\" in pod \"{Meta.Name(pod)}\" not found");
             }
 
             if (c?.Current is { } current)
@@ -553,13 +593,63 @@ internal sealed class Kubelet : IContainerLogs
                 return current.Log;
             }
 
+            // validateContainerLogStatus: the two pull reasons get words, any other waiting reason is named.
             var why = c?.State switch
             {
-                State.ErrImagePull or State.ImagePullBackOff => "trying and failing to pull image",
-                State.ErrImageNeverPull => "image can't be pulled",
+                State.ErrImagePull => "image can't be pulled",
+                State.ImagePullBackOff => "trying and failing to pull image",
+                State.ErrImageNeverPull or State.InvalidImageName or State.CreateContainerConfigError => c.State.ToString(),
                 _ => "ContainerCreating",
             };
             throw ApiException.BadRequest($"container \"{container}\" in pod \"{Meta.Name(pod)}\" is waiting to start: {why}");
+        }
+    }
+
+    /// <summary>
+    /// The stats summary (k8s.io/kubelet/pkg/apis/stats/v1alpha1 Summary) as far as disk goes: node.fs and
+    /// node.runtime.imageFs (and containerFs, the same filesystem: the image filesystem is not split) on the node's one
+    /// disk. The image filesystem's usedBytes is the size of the node's images; the node filesystem also holds the
+    /// system (<see cref="SystemBytes"/>). Pods are listed by reference and start time; CPU, memory and network are omitted.
+    /// </summary>
+    public JsonObject Summary(DateTimeOffset now)
+    {
+        lock (gate)
+        {
+            var images = docker.List();
+            var imageBytes = images.Sum(i => i.Image.Size);
+            var capacity = node.Capacity.DiskBytes;
+            var available = Math.Max(0, capacity - SystemBytes - imageBytes);
+            var inodes = capacity / 16384;
+            var inodesUsed = Math.Min(inodes, 50_000 + 1_000L * images.Count);
+            JsonObject Fs(long used) => new()
+            {
+                ["time"] = Json.Time(now),
+                ["availableBytes"] = available,
+                ["capacityBytes"] = capacity,
+                ["usedBytes"] = used,
+                ["inodesFree"] = inodes - inodesUsed,
+                ["inodes"] = inodes,
+                ["inodesUsed"] = inodesUsed,
+            };
+
+            var podStats = store.List(ResourceTypes.Pods).Where(p => pods.ContainsKey(Meta.Uid(p))).Select(p => (JsonNode?)new JsonObject
+            {
+                ["podRef"] = new JsonObject { ["name"] = Meta.Name(p), ["namespace"] = Meta.Namespace(p), ["uid"] = Meta.Uid(p) },
+                ["startTime"] = Json.Time(pods[Meta.Uid(p)].Accepted),
+                ["containers"] = pods[Meta.Uid(p)].Containers.Values.Where(c => c.Current is not null)
+                    .Select(c => (JsonNode?)new JsonObject { ["name"] = c.Name, ["startTime"] = Json.Time(c.Current!.StartedAt) }).ToJsonArray(),
+            }).ToJsonArray();
+            return new JsonObject
+            {
+                ["node"] = new JsonObject
+                {
+                    ["nodeName"] = nodeName,
+                    ["startTime"] = Json.Time(started),
+                    ["fs"] = Fs(SystemBytes + imageBytes),
+                    ["runtime"] = new JsonObject { ["imageFs"] = Fs(imageBytes), ["containerFs"] = Fs(imageBytes) },
+                },
+                ["pods"] = podStats,
+            };
         }
     }
 
@@ -619,14 +709,22 @@ internal sealed class Kubelet : IContainerLogs
         public void Waiting(string message) => WaitingMessage = message;
     }
 
-    /// <summary>One run of a container: a runtime container ("docker://ID") created from one image (its imageID).</summary>
-    private sealed class Instance(string containerId, string imageRef, string log, DateTimeOffset startedAt)
+    /// <summary>
+    /// One run of a container: a runtime container ("docker://ID") created from one image (its imageID), and its log,
+    /// which ends with the run.
+    /// </summary>
+    private sealed class Instance(string containerId, string imageRef, DateTimeOffset startedAt)
     {
+        private TimeSpan every;
+        private string line = "";
+        private DateTimeOffset next;
+        private int written;
+
         public string ContainerId { get; } = containerId;
 
         public string ImageRef { get; } = imageRef;
 
-        public string Log { get; } = log;
+        public ContainerLog Log { get; } = new();
 
         public DateTimeOffset StartedAt { get; } = startedAt;
 
@@ -641,6 +739,30 @@ internal sealed class Kubelet : IContainerLogs
             FinishedAt = at;
             ExitCode = exitCode;
             Reason = reason;
+            Log.End();
+        }
+
+        /// <summary>While it runs, the container writes "<paramref name="text"/> 1", "... 2", ... every <paramref name="interval"/>.</summary>
+        public void WriteEvery(TimeSpan interval, string text, DateTimeOffset now)
+        {
+            every = interval;
+            line = text;
+            next = now + interval;
+        }
+
+        /// <summary>Appends the lines due by <paramref name="now"/>, stamped with the time each was due (a long gap, a stopped profile, is skipped).</summary>
+        public void WriteDue(DateTimeOffset now)
+        {
+            for (var i = 0; every > TimeSpan.Zero && next <= now && i < 100; i++)
+            {
+                Log.Append(next, $"{line} {++written}");
+                next += every;
+            }
+
+            if (every > TimeSpan.Zero && next <= now)
+            {
+                next = now + every;
+            }
         }
 
         public JsonObject Terminated() => new()

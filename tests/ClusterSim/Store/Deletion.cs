@@ -10,13 +10,16 @@ namespace ClusterSim.Store;
 /// </summary>
 internal static class Deletion
 {
-    public static JsonObject? Delete(ObjectStore store, ResourceType type, string ns, string name, long? gracePeriodSeconds, string? propagationPolicy)
+    public static JsonObject? Delete(ObjectStore store, ResourceType type, string ns, string name, long? gracePeriodSeconds, string? propagationPolicy,
+        Preconditions? preconditions = null)
     {
         var current = store.Get(type, ns, name);
         if (current is null)
         {
             return null;
         }
+
+        preconditions?.CheckBeforeDelete(type, current);
 
         var now = DateTimeOffset.UtcNow;
         if (type == ResourceTypes.Pods)
@@ -26,13 +29,14 @@ internal static class Deletion
             {
                 return Meta.IsTerminating(current) ? current : store.Update(type, ns, name, pod =>
                 {
+                    preconditions?.CheckInStorage(type, pod);
                     Meta.Of(pod)["deletionTimestamp"] = Json.Time(now.AddSeconds(grace));
                     Meta.Of(pod)["deletionGracePeriodSeconds"] = grace;
                     return pod;
                 });
             }
 
-            return store.Delete(type, ns, name);
+            return store.Delete(type, ns, name, preconditions);
         }
 
         if (type == ResourceTypes.Namespaces)
@@ -50,7 +54,7 @@ internal static class Deletion
             Orphan(store, ns, Meta.Uid(current));
         }
 
-        return store.Delete(type, ns, name);
+        return store.Delete(type, ns, name, preconditions);
     }
 
     private static void Orphan(ObjectStore store, string ns, string ownerUid)

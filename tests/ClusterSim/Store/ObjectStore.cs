@@ -121,7 +121,15 @@ internal sealed class ObjectStore
 
             meta["uid"] = oldMeta["uid"]?.DeepClone();
             meta["creationTimestamp"] = oldMeta["creationTimestamp"]?.DeepClone();
-            meta["generation"] = oldMeta["generation"]?.DeepClone();
+            if (oldMeta["generation"] is { } generation)
+            {
+                meta["generation"] = generation.DeepClone();
+            }
+            else
+            {
+                meta.Remove("generation");
+            }
+
             meta["resourceVersion"] = oldMeta["resourceVersion"]?.DeepClone();
             if (JsonNode.DeepEquals(updated, current))
             {
@@ -143,17 +151,20 @@ internal sealed class ObjectStore
         return stored.Clone();
     }
 
-    /// <summary>Removes the object; returns its last state, or null when it did not exist.</summary>
-    public JsonObject? Delete(ResourceType type, string ns, string name)
+    /// <summary>Removes the object (when it still meets <paramref name="preconditions"/>); returns its last state, or null when it did not exist.</summary>
+    public JsonObject? Delete(ResourceType type, string ns, string name, Preconditions? preconditions = null)
     {
         JsonObject removed;
         lock (gate)
         {
             var table = Table(type);
-            if (!table.Remove((ns, name), out var current))
+            if (!table.TryGetValue((ns, name), out var current))
             {
                 return null;
             }
+
+            preconditions?.CheckInStorage(type, current);
+            table.Remove((ns, name));
 
             var last = current.Clone();
             Meta.Of(last)["resourceVersion"] = (++version).ToString();
