@@ -10,7 +10,7 @@ public sealed record PodProblem(string Pod, string Container, string Reason, str
     public bool WantsLogs => Reason is "CrashLoopBackOff" or "Error" || LastExitCode is not null and not 0;
 
     public string Describe() =>
-        $"pod {Pod}: container {Container} is {Reason}" +
+        (Container == "-" ? $"pod {Pod} is {Reason}" : $"pod {Pod}: container {Container} is {Reason}") +
         (Message.Length > 0 ? $": {Message}" : "") +
         (Restarts > 0 ? $" (restarted {Restarts} times" + (LastExitCode is { } code ? $", last exit code {code})" : ")") : "");
 
@@ -21,6 +21,7 @@ public sealed record PodProblem(string Pod, string Container, string Reason, str
         "CrashLoopBackOff" or "Error" => "The container keeps exiting; its last log lines follow.",
         "CreateContainerConfigError" => "A ConfigMap or Secret the container refers to is missing.",
         "RunContainerError" or "CreateContainerError" => "The container could not start: check its command and the image's entrypoint.",
+        "InvalidImageName" => "The image reference cannot be parsed: check the image name in the deployment (repository names are lower case).",
         "ContainerCreating" or "PodInitializing" => "The container has not started yet: the node is still preparing it (see the warnings below).",
         "Unschedulable" => "No node can take the pod: check its resource requests and node selectors.",
         _ => null,

@@ -62,7 +62,7 @@ public sealed class PodReportTests
             { "conditions": [ { "type": "PodScheduled", "status": "False", "reason": "Unschedulable", "message": "0/1 nodes are available: 1 Insufficient memory." } ] }
             """))));
 
-        Assert.Equal("pod bot-1: container - is Unschedulable: 0/1 nodes are available: 1 Insufficient memory.", problem.Describe());
+        Assert.Equal("pod bot-1 is Unschedulable: 0/1 nodes are available: 1 Insufficient memory.", problem.Describe());
     }
 
     [Fact]
