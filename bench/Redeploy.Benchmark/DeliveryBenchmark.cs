@@ -158,6 +158,14 @@ public sealed class DeliveryWorkspace : IAsyncDisposable
 
     public void Change(string service) => File.WriteAllText(_root.Combine(service, "version.txt"), Guid.NewGuid() + "\n");
 
+    /// <summary>Gives the service's next image labels (the simulation's io.clustersim.* say what its container does).</summary>
+    public void Label(string service, params (string Name, string Value)[] labels) =>
+        File.WriteAllText(_root.Combine(service, "Dockerfile"),
+            "FROM scratch\nCOPY blob.bin /blob.bin\nCOPY version.txt /version.txt\n" + string.Concat(labels.Select(l => $"LABEL {l.Name}=\"{l.Value}\"\n")));
+
+    /// <summary>kubectl in the workspace's namespace; throws when it fails.</summary>
+    public Task KubectlInNamespaceAsync(params string[] arguments) => KubectlAsync(["-n", Namespace, .. arguments]);
+
     public async ValueTask DisposeAsync()
     {
         await Cluster.DisposeAsync();

@@ -3,8 +3,8 @@ using Redeploy.Benchmark;
 using TestSupport;
 
 // Redeploy.Benchmark --build-dll PATH [--rounds N] [--blob-mb MB] [--verbose] [--startup-of REPOSITORY]
-//                    [--sweep 2,10,20] [--only startup,compare,sweep,delivery]
-// Four sections, each run by default (--only picks some of them, in this order):
+//                    [--sweep 2,10,20] [--only startup,compare,sweep,delivery,verdict]
+// Five sections, each run by default (--only picks some of them, in this order):
 // - startup (only with --startup-of): times a warm ./build.sh against `dotnet run`.
 // - compare: times ./build.sh --target=Redeploy against the old script's naive sequence, in the same run, on the
 //   same simulated minikube profile (tests/ClusterSim): a first redeploy, one with nothing changed, one with one
@@ -16,10 +16,11 @@ using TestSupport;
 //   medians, and whether the goal holds at the largest count against the smallest.
 // - delivery: the image delivery modes against each other (load, docker-env, registry) on a first redeploy and a
 //   one-service change of 2 services x --blob-mb MB, each round a fresh cluster per mode (DeliveryBenchmark.cs).
+// - verdict: how long a rollout that cannot succeed takes to end, with the kubelet's own back-off (VerdictBenchmark.cs).
 // --verbose prints Cake's task report of each compared redeploy and the command lines each sweep run made.
 // A benchmark: it prints numbers, it does not pass or fail on them.
 string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
-string[] sections = ["startup", "compare", "sweep", "delivery"];
+string[] sections = ["startup", "compare", "sweep", "delivery", "verdict"];
 var buildDll = Option("--build-dll");
 var rounds = int.Parse(Option("--rounds") ?? "3", CultureInfo.InvariantCulture);
 var blobMegabytes = int.Parse(Option("--blob-mb") ?? "50", CultureInfo.InvariantCulture);
@@ -30,7 +31,7 @@ var only = Option("--only")?.Split(',', StringSplitOptions.RemoveEmptyEntries) ?
 if (buildDll is null || !File.Exists(buildDll) || rounds < 1 || sizes.Count == 0 || sizes[0] < 1 || only.Except(sections).Any())
 {
     Console.Error.WriteLine("usage: Redeploy.Benchmark --build-dll build/bin/Debug/net10.0/Build.dll [--rounds 3] [--blob-mb 50] " +
-        "[--startup-of REPOSITORY] [--sweep 2,10,20] [--only startup,compare,sweep,delivery] [--verbose]");
+        "[--startup-of REPOSITORY] [--sweep 2,10,20] [--only startup,compare,sweep,delivery,verdict] [--verbose]");
     return 2;
 }
 
@@ -72,6 +73,19 @@ if (only.Contains("sweep"))
 if (only.Contains("delivery"))
 {
     foreach (var line in await DeliveryBenchmark.RunAsync(rounds, blobMegabytes, buildDll))
+    {
+        Console.WriteLine(line);
+    }
+
+    if (only.Contains("verdict"))
+    {
+        Console.WriteLine();
+    }
+}
+
+if (only.Contains("verdict"))
+{
+    foreach (var line in await VerdictBenchmark.RunAsync(buildDll))
     {
         Console.WriteLine(line);
     }

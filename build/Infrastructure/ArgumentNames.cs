@@ -17,6 +17,7 @@ public static class ArgumentNames
     public const string Parallel = "parallel";
     public const string ForceRestart = "force-restart";
     public const string RollbackOnFailure = "rollback-on-failure";
+    public const string FailAfterRestarts = "fail-after-restarts";
     public const string KeepDockerCreds = "keep-docker-creds";
     public const string TestFilter = "test-filter";
     public const string BenchmarkRounds = "bench-rounds";
@@ -61,6 +62,7 @@ public static class Arguments
         new(ArgumentNames.Parallel, "all", "How many images to build at once."),
         new(ArgumentNames.ForceRestart, "0", "Restart deployments even when their image did not change (1/0)."),
         new(ArgumentNames.RollbackOnFailure, "0", "Run kubectl rollout undo for the deployments this run changed when a rollout fails (1/0)."),
+        new(ArgumentNames.FailAfterRestarts, "2", "A new pod whose container crashes again after this many restarts fails its rollout at once (0: on the first crash)."),
         new(ArgumentNames.KeepDockerCreds, "0", "Keep Docker Desktop's credential helper: do not apply the fallback (1/0).", EnvironmentVariable: EnvironmentVariableNames.KeepDockerCreds),
         new(ArgumentNames.TestFilter, "none", "dotnet test --filter expression, e.g. FullyQualifiedName~CredsFallback."),
         new(ArgumentNames.BenchmarkRounds, "3", "How many rounds the benchmark runs (it reports medians)."),

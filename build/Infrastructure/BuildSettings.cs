@@ -62,6 +62,10 @@ public sealed record BuildSettings
     [Argument(ArgumentNames.RollbackOnFailure)]
     public bool RollbackOnFailure { get; init; }
 
+    /// <summary>The start-up allowance: a container that crashes again after this many restarts fails its rollout.</summary>
+    [Argument(ArgumentNames.FailAfterRestarts)]
+    public int FailAfterRestarts { get; init; } = 2;
+
     [Argument(ArgumentNames.KeepDockerCreds)]
     public KeepCredsSetting KeepDockerCreds { get; init; } = KeepCredsSetting.Default;
 
@@ -108,6 +112,7 @@ public sealed record BuildSettings
                 : null,
             ForceRestart = Flag(ArgumentNames.ForceRestart),
             RollbackOnFailure = Flag(ArgumentNames.RollbackOnFailure),
+            FailAfterRestarts = InputParsing.ParseWholeNumber(Text(ArgumentNames.FailAfterRestarts) ?? Arguments.For(ArgumentNames.FailAfterRestarts).Default, "--" + ArgumentNames.FailAfterRestarts, 0),
             KeepDockerCreds = ParseKeepCreds(Value(ArgumentNames.KeepDockerCreds), host.KeepDockerCreds),
             TestFilter = Text(ArgumentNames.TestFilter),
             BenchmarkRounds = Count(ArgumentNames.BenchmarkRounds),

@@ -49,10 +49,13 @@ public static partial class InputParsing
         value.Trim().Equals("all", StringComparison.OrdinalIgnoreCase) ? null : ParseCount(value, source, ", or all");
 
     /// <summary>A whole number of at least 1.</summary>
-    public static int ParseCount(string value, string source, string alternatives = "") =>
-        int.TryParse(value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count >= 1
-            ? count
-            : throw new BuildInputException($"{source}={value} is not valid: use a whole number of at least 1{alternatives}.");
+    public static int ParseCount(string value, string source, string alternatives = "") => ParseWholeNumber(value, source, 1, alternatives);
+
+    /// <summary>A whole number of at least <paramref name="minimum"/>.</summary>
+    public static int ParseWholeNumber(string value, string source, int minimum, string alternatives = "") =>
+        int.TryParse(value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number >= minimum
+            ? number
+            : throw new BuildInputException($"{source}={value} is not valid: use a whole number of at least {minimum}{alternatives}.");
 
     /// <summary>A comma-separated list, without empty entries or surrounding spaces.</summary>
     public static IReadOnlyList<string> ParseList(string value) =>

@@ -28,6 +28,12 @@ public sealed record DeploymentInfo(
     /// <summary>The pod template's init containers.</summary>
     public IReadOnlyList<ContainerSpec> InitContainers { get; init; } = [];
 
+    /// <summary>Where its rollout stood when it was read, as <c>kubectl rollout status</c> judges it.</summary>
+    public RolloutState Rollout { get; init; } = new(RolloutPhase.Complete, "");
+
+    /// <summary>How many pods it wants (<c>spec.replicas</c>, 1 when unset).</summary>
+    public int Replicas { get; init; } = 1;
+
     /// <summary>The label selector in kubectl's <c>--selector</c> syntax.</summary>
     public string SelectorText => string.Join(",", Selector.Select(label => $"{label.Key}={label.Value}"));
 
@@ -46,6 +52,8 @@ public sealed record DeploymentInfo(
         return new DeploymentInfo(deployment["metadata"]?["name"]?.GetValue<string>() ?? "", selector, Read("containers"))
         {
             InitContainers = Read("initContainers"),
+            Rollout = RolloutState.Of(deployment),
+            Replicas = (int?)deployment["spec"]?["replicas"]?.GetValue<long>() ?? 1,
         };
     }
 }

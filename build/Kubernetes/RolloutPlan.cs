@@ -16,6 +16,12 @@ public enum RolloutAction
 
     /// <summary>ApplyManifests just set the image: only wait.</summary>
     Applied,
+
+    /// <summary>
+    /// The deployment already runs the built image, but its rollout is not complete (an earlier run's crash loop, a
+    /// killed run's rollout still going, a progress deadline): wait for it and judge it as if this run had changed it.
+    /// </summary>
+    Converge,
 }
 
 /// <summary>
@@ -61,6 +67,7 @@ public static class RolloutPlan
             var action = targets.Any(c => c.Image != image.Reference) ? RolloutAction.SetImage
                 : justApplied.Contains(service.Deployment) ? RolloutAction.Applied
                 : forceRestart ? RolloutAction.Restart
+                : deployment.Rollout.Phase != RolloutPhase.Complete ? RolloutAction.Converge
                 : RolloutAction.Unchanged;
             steps.Add(new RolloutStep(image, deployment, container.Image, action) { Containers = targets.Select(c => c.Name).ToList() });
         }

@@ -15,15 +15,15 @@ public static class RolloutVerification
         PodReport.PodsNotRunning(PodReport.Select(pods, step.Deployment.Selector), step.Image.Service.Container, step.Image.RunsIn);
 
     /// <summary>
-    /// Checks every rolled-out deployment with one pods list, records each outcome, and returns what is wrong (a
-    /// failure to read the pods is one of those).
+    /// Checks every rolled-out deployment against the pods (those the rollout watch saw, else one pods list), records
+    /// each outcome, and returns what is wrong (a failure to read the pods is one of those).
     /// </summary>
-    public static IReadOnlyList<string> Run(BuildContext context, IReadOnlyList<RolloutStep> rolled, TimeSpan elapsed)
+    public static IReadOnlyList<string> Run(BuildContext context, IReadOnlyList<RolloutStep> rolled, TimeSpan elapsed, JsonNode? watchedPods = null)
     {
         JsonNode pods;
         try
         {
-            pods = context.KubectlGetJson(context.Kubectl(Infrastructure.Deadlines.Quick, Infrastructure.Deadlines.DiagnosisRequest), "pods")!;
+            pods = watchedPods ?? context.KubectlGetJson(context.Kubectl(Infrastructure.Deadlines.Quick, Infrastructure.Deadlines.DiagnosisRequest), "pods")!;
         }
         catch (Exception failure) when (failure is ToolFailedException or ToolTimeoutException)
         {
@@ -39,6 +39,13 @@ public static class RolloutVerification
             {
                 report.Rollout = new(RolloutResult.WrongImage);
                 wrong.Add($"{step.Resource} rolled out, but not every pod runs the image just built ({step.Image.PushedDigest ?? step.Image.Id.Short}): {string.Join("; ", notRunning)}.");
+                continue;
+            }
+
+            if (step.Deployment.Replicas == 0)
+            {
+                report.Rollout = new(RolloutResult.RolledOut, "0 replicas, nothing runs the new image", elapsed);
+                context.Log.Warning("Rollout: {0} has 0 replicas: nothing runs {1}. Scale it up: kubectl scale {0} --replicas=1.", step.Resource, step.Image.Reference);
                 continue;
             }
 

@@ -13,12 +13,15 @@ namespace Build.Tasks;
 /// </summary>
 [TaskName(nameof(Rollout))]
 [IsDependentOn(typeof(MinikubeImageLoad))]
-[TaskDescription("Points each deployment whose image changed at its new id- tag (kubectl set image), waits for all rollouts with one watch, and checks the pods run the image just built.")]
+[TaskDescription("Points each deployment whose image changed at its new id- tag (kubectl set image), waits for those and any rollout left unfinished (failing at once where one cannot succeed), and checks the pods run the image just built.")]
 [UsesServicesFile]
 [ChangesCluster]
-[TaskArguments(ArgumentNames.RolloutTimeout, ArgumentNames.ForceRestart, ArgumentNames.RollbackOnFailure)]
+[TaskArguments(ArgumentNames.RolloutTimeout, ArgumentNames.ForceRestart, ArgumentNames.RollbackOnFailure, ArgumentNames.FailAfterRestarts)]
 public sealed class Rollout : FrostingTask<BuildContext>, IPlannedTask
 {
+    /// <summary>How long verification waits for the pods watch to catch up with a complete rollout before it lists the pods itself.</summary>
+    private static readonly TimeSpan PodsCatchUp = TimeSpan.FromSeconds(5);
+
     public override void Run(BuildContext context)
     {
         var steps = Plan(context);
@@ -30,13 +33,17 @@ public sealed class Rollout : FrostingTask<BuildContext>, IPlannedTask
         }
 
         var clock = Stopwatch.StartNew();
-        var result = Wait(context, waiting);
-        var complete = waiting.Where(s => result.States[s.Deployment.Name].Phase == RolloutPhase.Complete).ToList();
+        using var watch = new RolloutWatch(context, context.Kubectl(context.Settings.RolloutTimeout), waiting.Select(s => s.Deployment),
+            context.Settings.FailAfterRestarts, context.Settings.RolloutTimeout, context.Cancellation, rollout => OnChange(context, waiting, rollout));
+        watch.Start();
+        var diagnosed = Wait(context, watch, waiting);
+        var rollouts = watch.Rollouts;
+        var complete = waiting.Where(s => rollouts[s.Deployment.Name].Phase == RolloutPhase.Complete).ToList();
         var failed = waiting.Except(complete).ToList();
-        var wrongImage = complete.Count > 0 && result.ServerAnswered ? RolloutVerification.Run(context, complete, clock.Elapsed) : [];
+        var wrongImage = complete.Count > 0 && watch.ServerAnswered ? Verify(context, watch, complete, clock.Elapsed) : [];
         if (failed.Count > 0)
         {
-            Fail(context, waiting, failed, result, wrongImage);
+            Fail(context, watch, waiting, failed, diagnosed, wrongImage);
         }
 
         if (wrongImage.Count > 0)
@@ -64,7 +71,7 @@ public sealed class Rollout : FrostingTask<BuildContext>, IPlannedTask
                 : deployments.GetValueOrDefault(service.Deployment) is not { } deployment ? "(deployment not found)"
                 : deployment.Container(service.Container)?.Image ?? $"no container {service.Container}";
             yield return $"Rollout: deployment/{service.Deployment} container {service.Container} in {config.Namespace} (context {config.KubeContext}): " +
-                $"now runs {now}; set image and wait (up to {KubectlRunner.Seconds(context.Settings.RolloutTimeout)}) only if the built tag differs" +
+                $"now runs {now}; set image and wait (up to {KubectlRunner.Seconds(context.Settings.RolloutTimeout)}, failing at once after {context.Settings.FailAfterRestarts} restarts or a final pod error) only if the built tag differs or its rollout is unfinished" +
                 (context.Settings.ForceRestart ? ", else restart (--force-restart)." : ".");
         }
     }
@@ -109,6 +116,9 @@ public sealed class Rollout : FrostingTask<BuildContext>, IPlannedTask
                 case RolloutAction.Applied:
                     context.Log.Information("Rollout: {0} was just applied with {1}.", step.Resource, step.Image.Reference);
                     break;
+                case RolloutAction.Converge:
+                    context.Log.Information("Rollout: {0} already runs {1}, but its rollout is not complete ({2}); waiting for it.", step.Resource, step.Image.Reference, step.Deployment.Rollout.Progress);
+                    break;
                 default:
                     context.Log.Information("Rollout: {0} already runs {1}; not restarted.", step.Resource, step.Image.Reference);
                     report.Rollout = new(RolloutResult.Unchanged);
@@ -117,38 +127,65 @@ public sealed class Rollout : FrostingTask<BuildContext>, IPlannedTask
         }
     }
 
-    /// <summary>One watch for all rollouts, until each is final or --rollout-timeout passes; Ctrl-C says where each stood.</summary>
-    private static RolloutWaitResult Wait(BuildContext context, IReadOnlyList<RolloutStep> waiting)
+    /// <summary>"rolling out: 1 of 2 new pods ready" in the report while a rollout goes on.</summary>
+    private static void OnChange(BuildContext context, IReadOnlyList<RolloutStep> waiting, DeploymentRollout rollout)
     {
-        var timeout = context.Settings.RolloutTimeout;
-        var names = waiting.Select(s => s.Deployment.Name).Distinct().ToList();
+        context.Log.Verbose("Rollout: {0}", rollout.CannotStart is { } cannot ? $"deployment/{rollout.Name}: a new pod cannot start: {cannot}" : rollout.Status.Message);
+        foreach (var step in waiting.Where(s => s.Deployment.Name == rollout.Name && !rollout.IsFinal))
+        {
+            context.Report.For(step.Image.Service.Name).Rollout = new(RolloutResult.RollingOut, rollout.Status.Progress);
+        }
+    }
+
+    /// <summary>
+    /// Waits until every rollout is final or --rollout-timeout passes. A rollout that fails is said at once, with its
+    /// diagnosis, and the others are still waited for. Returns the deployments already diagnosed. Ctrl-C says where
+    /// each stood.
+    /// </summary>
+    private static HashSet<string> Wait(BuildContext context, RolloutWatch watch, IReadOnlyList<RolloutStep> waiting)
+    {
+        var timeout = KubectlRunner.Seconds(context.Settings.RolloutTimeout);
+        var diagnosed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var step in waiting)
         {
             context.Report.For(step.Image.Service.Name).Rollout = new(RolloutResult.RollingOut);
         }
 
-        void OnChange(string deployment, RolloutState state)
-        {
-            context.Log.Verbose("Rollout: {0}", state.Message);
-            foreach (var step in waiting.Where(s => s.Deployment.Name == deployment && !state.IsFinal))
-            {
-                context.Report.For(step.Image.Service.Name).Rollout = new(RolloutResult.RollingOut, state.Progress);
-            }
-        }
-
+        bool NewlyFailed(IReadOnlyDictionary<string, DeploymentRollout> rollouts) => rollouts.Values.Any(r => r.Phase == RolloutPhase.Failed && !diagnosed.Contains(r.Name));
         try
         {
-            return context.WithProgress(
-                nameof(Rollout),
-                $"waiting for {string.Join(", ", names)} (up to {KubectlRunner.Seconds(timeout)})",
-                () => RolloutWatch.Wait(context, context.Kubectl(timeout), names, timeout, context.Cancellation.Token, OnChange),
-                (result, elapsed) => result.States.Values.All(s => s.Phase == RolloutPhase.Complete)
-                    ? $"Rollout: done in {elapsed.TotalSeconds:0.0}s."
-                    : $"Rollout: stopped waiting after {elapsed.TotalSeconds:0.0}s.");
+            while (true)
+            {
+                var pending = watch.Rollouts.Values.Where(r => !r.IsFinal).Select(r => r.Name).ToList();
+                var rollouts = context.WithProgress(
+                    nameof(Rollout),
+                    $"waiting for {string.Join(", ", pending)} (up to {timeout})",
+                    () => watch.Wait(r => r.Values.All(x => x.IsFinal) || NewlyFailed(r)),
+                    (result, elapsed) => result.Values.All(r => r.Phase == RolloutPhase.Complete) ? $"Rollout: done in {elapsed.TotalSeconds:0.0}s."
+                        : NewlyFailed(result) && result.Values.Any(r => !r.IsFinal) ? $"Rollout: {string.Join(", ", result.Values.Where(r => r.Phase == RolloutPhase.Failed && !diagnosed.Contains(r.Name)).Select(r => r.Name))} cannot succeed; the others are still waited for."
+                        : $"Rollout: stopped waiting after {elapsed.TotalSeconds:0.0}s.");
+                var failedNow = waiting.Where(s => rollouts[s.Deployment.Name].Phase == RolloutPhase.Failed && !diagnosed.Contains(s.Deployment.Name)).ToList();
+                if (failedNow.Count > 0)
+                {
+                    SayFailed(context, failedNow, rollouts);
+                    if (watch.ServerAnswered)
+                    {
+                        RolloutDiagnosis.Run(context, failedNow.Select(s => s.Deployment).DistinctBy(d => d.Name).ToList());
+                    }
+
+                    diagnosed.UnionWith(failedNow.Select(s => s.Deployment.Name));
+                }
+
+                if (rollouts.Values.All(r => r.IsFinal) || watch.TimeIsUp)
+                {
+                    return diagnosed;
+                }
+            }
         }
         catch (BuildCancelledException)
         {
-            foreach (var step in waiting)
+            var rollouts = watch.Rollouts;
+            foreach (var step in waiting.Where(s => !rollouts[s.Deployment.Name].IsFinal))
             {
                 var report = context.Report.For(step.Image.Service.Name);
                 report.Rollout = report.Rollout with { State = RolloutResult.Interrupted };
@@ -158,22 +195,37 @@ public sealed class Rollout : FrostingTask<BuildContext>, IPlannedTask
         }
     }
 
-    /// <summary>Says why, per deployment and pod (best effort, with its own deadline), undoes the changes if asked, and fails the task.</summary>
-    private static void Fail(BuildContext context, IReadOnlyList<RolloutStep> waiting, IReadOnlyList<RolloutStep> failed, RolloutWaitResult result, IReadOnlyList<string> wrongImage)
+    /// <summary>The error line and the report row of rollouts that ended badly.</summary>
+    private static void SayFailed(BuildContext context, IReadOnlyList<RolloutStep> steps, IReadOnlyDictionary<string, DeploymentRollout> rollouts)
     {
         var timeout = KubectlRunner.Seconds(context.Settings.RolloutTimeout);
-        foreach (var step in failed)
+        foreach (var step in steps)
         {
-            var state = result.States[step.Deployment.Name];
-            var why = state.Phase == RolloutPhase.Failed
-                ? state.Message.Replace($"deployment \"{step.Deployment.Name}\" ", "", StringComparison.Ordinal)
-                : $"not finished after {timeout} ({state.Progress})";
-            context.Log.Error("Rollout of {0} failed: {1}.", step.Resource, why);
-            context.Report.For(step.Image.Service.Name).Rollout = new(state.Phase == RolloutPhase.Failed ? RolloutResult.Failed : RolloutResult.TimedOut);
+            var rollout = rollouts[step.Deployment.Name];
+            var failed = rollout.Phase == RolloutPhase.Failed;
+            context.Log.Error("Rollout of {0} failed: {1}.", step.Resource, failed ? rollout.Why : $"not finished after {timeout} ({rollout.Status.Progress})");
+            context.Report.For(step.Image.Service.Name).Rollout = new(failed ? RolloutResult.Failed : RolloutResult.TimedOut, rollout.Detail);
         }
+    }
 
-        var answered = result.ServerAnswered && RolloutDiagnosis.Run(context, failed.Select(f => f.Deployment).DistinctBy(d => d.Name).ToList());
-        var silent = answered ? "" : " The cluster stopped answering" + (result.LastError is { } error ? $" ({error})" : "") + ".";
+    /// <summary>
+    /// Checks that every rolled-out deployment's pods run the image just built, from the pods the watch saw once it has
+    /// caught up (else from one pods list).
+    /// </summary>
+    private static IReadOnlyList<string> Verify(BuildContext context, RolloutWatch watch, IReadOnlyList<RolloutStep> complete, TimeSpan elapsed)
+    {
+        var names = complete.Select(s => s.Deployment.Name).ToList();
+        watch.Wait(_ => watch.PodsSettled(names), PodsCatchUp);
+        return RolloutVerification.Run(context, complete, elapsed, watch.PodsSettled(names) ? watch.Pods : null);
+    }
+
+    /// <summary>Says why the rest failed (they timed out), undoes the changes if asked, and fails the task.</summary>
+    private static void Fail(BuildContext context, RolloutWatch watch, IReadOnlyList<RolloutStep> waiting, IReadOnlyList<RolloutStep> failed, IReadOnlySet<string> diagnosed, IReadOnlyList<string> wrongImage)
+    {
+        var rest = failed.Where(s => !diagnosed.Contains(s.Deployment.Name)).ToList();
+        SayFailed(context, rest, watch.Rollouts);
+        var answered = watch.ServerAnswered && (rest.Count == 0 || RolloutDiagnosis.Run(context, rest.Select(s => s.Deployment).DistinctBy(d => d.Name).ToList()));
+        var silent = answered ? "" : " The cluster stopped answering" + (watch.LastError is { } error ? $" ({error})" : "") + ".";
         var changed = waiting.Where(s => s.ChangesCluster).ToList();
         var undo = context.Settings.RollbackOnFailure
             ? RolloutRollback.Run(context, changed, answered)

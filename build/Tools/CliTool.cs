@@ -181,6 +181,24 @@ public sealed class RunningTool : IDisposable
         _process.WaitForExit();
     }
 
+    /// <summary>Kills the process if it still runs, without waiting: for another thread than the one waiting for it, which then sees it end.</summary>
+    public void Kill()
+    {
+        if (Volatile.Read(ref _exited) == 1)
+        {
+            return;
+        }
+
+        try
+        {
+            _process.Kill();
+        }
+        catch (Exception exception) when (exception is InvalidOperationException or ObjectDisposedException)
+        {
+            // It exited, and was disposed, in the meantime.
+        }
+    }
+
     public void Dispose()
     {
         Stop();

@@ -23,7 +23,11 @@ public sealed class FailurePathTests
         return workspace;
     }
 
-    /// <summary>Makes the service's next image crash at once, so its rollout never finishes.</summary>
+    /// <summary>Makes the service's next image never start (its pods stay ContainerCreating), so its rollout never finishes.</summary>
+    private static void Hanging(PipelineWorkspace workspace, string service) =>
+        workspace.WriteDockerfile(service, ("io.clustersim.start", "never"));
+
+    /// <summary>Makes the service's next image crash at once, so its rollout fails.</summary>
     private static void Crashing(PipelineWorkspace workspace, string service) =>
         workspace.WriteDockerfile(service, ("io.clustersim.exit-code", "1"), ("io.clustersim.log", "panic: config missing"));
 
@@ -87,7 +91,7 @@ public sealed class FailurePathTests
     public async Task A_second_run_at_once_is_refused_naming_the_first_and_nothing_is_rolled_twice()
     {
         await using var workspace = await DeployedAsync();
-        Crashing(workspace, "bot");
+        Hanging(workspace, "bot");
         using var first = workspace.Start("--target=Redeploy", "--services=bot", "--rollout-timeout=20s");
         await first.WaitForOutputAsync("Rollout: waiting for bot", TimeSpan.FromSeconds(90));
         var rollouts = workspace.Rollouts("bot");
@@ -106,7 +110,7 @@ public sealed class FailurePathTests
     public async Task With_a_lock_timeout_the_second_run_says_it_waits_for_the_first_and_then_runs()
     {
         await using var workspace = await DeployedAsync();
-        Crashing(workspace, "bot");
+        Hanging(workspace, "bot");
         using var first = workspace.Start("--target=Redeploy", "--services=bot", "--rollout-timeout=8s");
         await first.WaitForOutputAsync("Rollout: waiting for bot", TimeSpan.FromSeconds(90));
         var webRollouts = workspace.Rollouts("web");
@@ -124,7 +128,7 @@ public sealed class FailurePathTests
     public async Task A_cluster_that_hangs_during_the_wait_ends_the_run_soon_after_the_timeout_and_says_so()
     {
         await using var workspace = await DeployedAsync();
-        Crashing(workspace, "bot");
+        Hanging(workspace, "bot");
         using var run = workspace.Start("--target=Redeploy", "--services=bot", "--rollout-timeout=10s", "--rollback-on-failure=1");
         await run.WaitForOutputAsync("Rollout: waiting for bot", TimeSpan.FromSeconds(90));
         var clock = Stopwatch.StartNew();
@@ -145,7 +149,7 @@ public sealed class FailurePathTests
     public async Task A_cluster_that_goes_away_during_the_wait_ends_the_run_at_the_timeout_and_says_so()
     {
         await using var workspace = await DeployedAsync();
-        Crashing(workspace, "bot");
+        Hanging(workspace, "bot");
         using var run = workspace.Start("--target=Redeploy", "--services=bot", "--rollout-timeout=10s");
         await run.WaitForOutputAsync("Rollout: waiting for bot", TimeSpan.FromSeconds(90));
         var clock = Stopwatch.StartNew();
@@ -179,7 +183,7 @@ public sealed class FailurePathTests
     public async Task Ctrl_C_during_the_wait_exits_130_and_says_which_deployment_was_changed_and_how_to_undo_it()
     {
         await using var workspace = await DeployedAsync();
-        Crashing(workspace, "bot");
+        Hanging(workspace, "bot");
         using var run = workspace.Start("--target=Redeploy", "--rollout-timeout=120s");
         await run.WaitForOutputAsync("Rollout: waiting for bot", TimeSpan.FromSeconds(90));
 
@@ -204,7 +208,7 @@ public sealed class FailurePathTests
         var run = await workspace.RunAsync("--target=Redeploy", "--rollout-timeout=8s");
 
         Assert.Equal(1, run.ExitCode);
-        Assert.Matches(@"bot\s+\S+:id-\w{16}\s+\w{12}\s+[\d.]+s\s+loaded [\d.]+s\s+timed out", run.Output);
+        Assert.Matches(@"bot\s+\S+:id-\w{16}\s+\w{12}\s+[\d.]+s\s+loaded [\d.]+s\s+failed: CrashLoopBackOff \(exit 1, 2 restarts\)", run.Output);
         Assert.Matches(@"web\s+\S+:id-\w{16}\s+\w{12}\s+[\d.]+s\s+loaded [\d.]+s\s+rolled out [\d.]+s", run.Output);
         Assert.Contains("Error: Rollout failed for bot (see the diagnosis above).", run.Output);
     }
@@ -273,7 +277,8 @@ public sealed class FailurePathTests
         await workspace.ApplyManifestsAsync();
         Crashing(workspace, "bot");
 
-        var run = await workspace.RunAsync("--target=Redeploy", "--services=bot", "--rollout-timeout=60s");
+        // An allowance larger than the deadline leaves the crash loop to the deadline.
+        var run = await workspace.RunAsync("--target=Redeploy", "--services=bot", "--rollout-timeout=60s", "--fail-after-restarts=50");
 
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("Rollout of deployment/bot failed: exceeded its progress deadline.", run.Output);

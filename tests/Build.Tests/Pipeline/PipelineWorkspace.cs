@@ -65,6 +65,7 @@ public sealed class PipelineWorkspace : IAsyncDisposable
         {
             MinikubeHome = root.Combine("minikube"),
             PodStartDelay = TimeSpan.FromMilliseconds(200),
+            KubeletBackOff = TimeSpan.FromSeconds(1), // the kubelet's 10 s, scaled down: a crash loop reaches its third exit in about 1 s
         };
         var cluster = await SimulatedCluster.StartAsync(customize?.Invoke(options) ?? options);
         return new PipelineWorkspace(root, cluster);

@@ -163,7 +163,8 @@ public sealed class RedeployTests
         var run = await workspace.RunAsync("--target=Redeploy", "--services=bot", "--rollout-timeout=8s");
 
         Assert.Equal(1, run.ExitCode);
-        Assert.Contains("Rollout of deployment/bot failed: not finished after 8s (", run.Output);
+        Assert.Contains("Rollout of deployment/bot failed: CrashLoopBackOff (exit 3, 2 restarts).", run.Output);
+        Assert.Matches(@"bot\s+\S+:id-\w{16}\s+\w{12}\s+[\d.]+s\s+loaded [\d.]+s\s+failed: CrashLoopBackOff \(exit 3, 2 restarts\)", run.Output);
         Assert.Matches(@"pod bot-\S+: container bot is CrashLoopBackOff: .*last exit code 3\)", run.Output);
         Assert.Contains("The container keeps exiting; its last log lines follow.", run.Output);
         Assert.Contains("| panic: exchange key missing", run.Output);
@@ -213,10 +214,12 @@ public sealed class RedeployTests
         workspace.WriteDockerfile("bot", ("io.clustersim.exit-code", "1"));
         await workspace.ApplyManifestsAsync();
 
-        var run = await workspace.RunAsync("--target=Redeploy", "--services=bot", "--rollout-timeout=60s");
+        // An allowance larger than the deadline leaves the crash loop to the deadline.
+        var run = await workspace.RunAsync("--target=Redeploy", "--services=bot", "--rollout-timeout=60s", "--fail-after-restarts=50");
 
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("Rollout of deployment/bot failed: exceeded its progress deadline.", run.Output);
+        Assert.Matches(@"bot\s+\S+:id-\w{16}\s+\w{12}\s+[\d.]+s\s+loaded [\d.]+s\s+failed: progress deadline", run.Output);
         Assert.True(run.Elapsed < TimeSpan.FromSeconds(45), $"took {run.Elapsed}");
     }
 

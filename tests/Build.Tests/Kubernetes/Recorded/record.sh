@@ -10,7 +10,7 @@ COINPILOT_SIM_HOME="$(mktemp -d)"
 export COINPILOT_SIM_HOME
 work="$(mktemp -d)"
 eval "$("$root/scripts/simulated-minikube.sh" start --kubelet-backoff-ms 500)"
-trap '"$root/scripts/simulated-minikube.sh" stop; rm -rf "$COINPILOT_SIM_HOME" "$work"; docker rmi -f rec-crash:1 rec-hang:1 >/dev/null 2>&1 || true' EXIT
+trap '"$root/scripts/simulated-minikube.sh" stop; rm -rf "$COINPILOT_SIM_HOME" "$work"; docker rmi -f rec-crash:1 rec-hang:1 rec-once:1 >/dev/null 2>&1 || true' EXIT
 
 image() { # name, Dockerfile lines...
   local name="$1"; shift
@@ -21,6 +21,7 @@ image() { # name, Dockerfile lines...
 }
 image crash 'LABEL io.clustersim.exit-code="1"' 'LABEL io.clustersim.log="config: reading /etc/bot/config.yaml\npanic: config missing"'
 image hang 'LABEL io.clustersim.start=never'
+image once 'LABEL io.clustersim.exit-code="1"' 'LABEL io.clustersim.fail-starts="1"' 'LABEL io.clustersim.log="first start: cache cold\nlistening on :8080"'
 
 ns=recorded
 kubectl create namespace "$ns" >/dev/null
@@ -39,6 +40,7 @@ deployment hang rec-hang:1 IfNotPresent
 deployment secret rec-crash:1 IfNotPresent ',"env":[{"name":"API_KEY","valueFrom":{"secretKeyRef":{"name":"bot-env","key":"API_KEY"}}}]'
 deployment unschedulable rec-hang:1 IfNotPresent ',"resources":{"requests":{"cpu":"8"}}'
 deployment invalid 'coinpilot/Bot:v1' IfNotPresent
+deployment once rec-once:1 IfNotPresent
 
 # Until every pod shows the state it is here for (the crash after its second restart).
 for _ in $(seq 1 300); do
@@ -54,7 +56,9 @@ def unscheduled(app):
 ok = (waiting("crash")[0] == "CrashLoopBackOff" and waiting("crash")[1] >= 2
       and waiting("never")[0] == "ErrImageNeverPull" and waiting("pull")[0] == "ImagePullBackOff"
       and waiting("hang")[0] == "ContainerCreating" and waiting("secret")[0] == "CreateContainerConfigError"
-      and waiting("invalid")[0] == "InvalidImageName" and unscheduled("unschedulable"))
+      and waiting("invalid")[0] == "InvalidImageName" and unscheduled("unschedulable")
+      and waiting("once") == (None, 1)
+      and "running" in pods["once"]["status"]["containerStatuses"][0]["state"])
 sys.exit(0 if ok else 1)
 PY
   then break; fi
