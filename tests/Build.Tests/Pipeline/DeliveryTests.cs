@@ -170,6 +170,8 @@ public sealed class DeliveryTests
         var run = await BuildProcess.RunAsync([$"--config={workspace.ConfigFile}", "--target=Doctor", "--allow-context=shared-dev"], workspace.Environment);
 
         Assert.Matches($@"pull secret for {System.Text.RegularExpressions.Regex.Escape(registry.Host)}\s+warning\s+none in namespace {PipelineWorkspace.Namespace}", run.StandardOutput);
+        Assert.Contains($"kubectl --context=shared-dev --namespace={PipelineWorkspace.Namespace} create secret docker-registry regcred --docker-server={registry.Host} ", run.StandardOutput);
+        Assert.Contains($"then kubectl --context=shared-dev --namespace={PipelineWorkspace.Namespace} patch serviceaccount default -p '{{\"imagePullSecrets\":[{{\"name\":\"regcred\"}}]}}'", run.StandardOutput);
         Assert.DoesNotContain("minikube profile", run.StandardOutput);
     }
 
