@@ -45,6 +45,11 @@ fi
 [ "$(id -u)" = 0 ] || { echo "rehearse: run as root (it creates the runner user): sudo $0 $*" >&2; exit 1; }
 
 user="${REHEARSAL_USER:-ghrunner}"
+if ! command -v sudo >/dev/null; then # a GitHub runner has it
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends sudo >/dev/null ||
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends sudo >/dev/null; }
+fi
+mkdir -p /etc/sudoers.d
 if ! id "$user" >/dev/null 2>&1; then
   useradd --create-home --shell /bin/bash "$user"
 fi
@@ -63,7 +68,7 @@ chown "$user:" "$work"
 git -C "$repo" bundle create -q "$work/source.bundle" HEAD
 chown "$user:" "$work/source.bundle"
 runuser -u "$user" -- git clone -q "$work/source.bundle" "$work/repo"
-runuser -u "$user" -- git -C "$work/repo" checkout -q --detach "$(git -C "$repo" rev-parse HEAD)"
+runuser -u "$user" -- git -C "$work/repo" -c advice.detachedHead=false checkout -q --detach "$(git -C "$repo" rev-parse HEAD)"
 rm -f "$work/source.bundle"
 
 # shellcheck disable=SC2317 # called by the trap

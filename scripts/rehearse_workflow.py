@@ -4,6 +4,7 @@ stage (user, fresh clone, runner Docker) and calls this. Only what our workflows
 import argparse
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -155,11 +156,14 @@ def main():
                 code = out.returncode
                 sys.stderr.write(out.stderr)
                 for line in out.stdout.splitlines():
-                    m = re.match(r'^export ([A-Z_]+)="?(.*?)"?$', line)
-                    if m and m.group(1) == "PATH":
-                        path[:0] = [p for p in m.group(2).split(":") if p and p not in path and "$PATH" not in p]
-                    elif m:
-                        env[m.group(1)] = m.group(2)
+                    words = shlex.split(line)
+                    if len(words) != 2 or words[0] != "export" or "=" not in words[1]:
+                        continue
+                    variable, value = words[1].split("=", 1)
+                    if variable == "PATH":
+                        path[:0] = [p for p in value.split(":") if p and p not in path and "$" not in p]
+                    else:
+                        env[variable] = value
                 started_minikube = code == 0
             elif action == "actions/setup-dotnet":
                 code = as_user(["dotnet", "--version"], step_env, workspace)
