@@ -58,7 +58,7 @@ public sealed partial class WorkflowTests
         var job = Read(Ci).Job("test");
 
         Assert.Contains("    runs-on: ubuntu-latest", job);
-        Assert.Equal(["sudo -E env \"PATH=$PATH\" bash .ci/run"], WorkflowText.Commands(job));
+        Assert.Equal(["sudo -E env \"PATH=$PATH\" bash .ci/run"], WorkflowText.Commands(job).Where(c => c.Length > 0)); // "run:" of defaults is empty
         Assert.Contains(File.ReadAllLines(Path.Combine(Root, ".ci", "run")), l => l.StartsWith("scripts/install-test-prerequisites.sh", StringComparison.Ordinal));
     }
 
