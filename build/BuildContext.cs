@@ -60,8 +60,14 @@ public sealed class BuildContext : FrostingContext
     /// <summary>Set by CredsFallback: the docker configuration of the run and its temporary configs, which Teardown removes.</summary>
     public DockerConfigSession? DockerConfig { get; set; }
 
-    /// <summary>Set by ClusterLock: held until Teardown releases it.</summary>
+    /// <summary>Set by ClusterLock: this machine's lock, held until Teardown releases it.</summary>
     public RedeployLock? Lock { get; set; }
+
+    /// <summary>Set by ClusterLock: the cluster's lock, renewed until Teardown gives it up (null when there was no namespace to keep it in).</summary>
+    public ClusterLease? Lease { get; set; }
+
+    /// <summary>Set by ClusterLock when the cluster could not be asked for its lock; Preflight says why.</summary>
+    public Exception? LeaseProblem { get; set; }
 
     /// <summary>Set by Preflight: the namespace's deployments as they were before this run changed anything.</summary>
     public ClusterState? Cluster { get; set; }

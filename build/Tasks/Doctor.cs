@@ -137,6 +137,7 @@ public sealed class Doctor : FrostingTask<BuildContext>
             return;
         }
 
+        add("redeploy lock", LockState(context, kubectl, config, out var holder), holder);
         var deployments = Attempt<IReadOnlyDictionary<string, DeploymentInfo>>(() => context.KubectlGetDeployments(kubectl), new Dictionary<string, DeploymentInfo>());
         foreach (var service in config.Services)
         {
@@ -156,6 +157,31 @@ public sealed class Doctor : FrostingTask<BuildContext>
         if (!usesMinikube && config.Registry is { } registry)
         {
             CheckPullSecret(context, kubectl, config, registry.Host, add);
+        }
+    }
+
+    /// <summary>Who holds the cluster's lock: free is ok, held is a warning (a Redeploy now would be refused or wait).</summary>
+    private static string LockState(BuildContext context, KubectlSettings kubectl, RedeployConfig config, out string details)
+    {
+        var where = $"Lease {RedeployLease.Name} in namespace {config.Namespace}";
+        try
+        {
+            var now = DateTimeOffset.UtcNow;
+            var lease = context.KubectlGetJson(kubectl, "lease", RedeployLease.Name) is { } json ? LeaseRecord.Parse(json) : null;
+            if (lease is null || !lease.IsHeldAt(now))
+            {
+                details = $"free ({where})";
+                return Ok;
+            }
+
+            var ago = lease.RenewTime is { } renewed ? Math.Max(0, (int)(now - renewed).TotalSeconds) : 0;
+            details = $"held by {lease.Holder}; renewed {ago}s ago, lasts {KubectlRunner.Seconds(lease.Duration)} from each renewal ({where}): a Redeploy now is refused (or waits, --{ArgumentNames.LockTimeout})";
+            return Warn;
+        }
+        catch (Exception failure) when (failure is ToolFailedException or ToolTimeoutException or FormatException)
+        {
+            details = $"could not read the {where}: {PreflightChecks.ClusterProblem(config, failure)}";
+            return Warn;
         }
     }
 

@@ -44,6 +44,12 @@ public sealed class Preflight : AsyncFrostingTask<BuildContext>, IPlannedTask
                 : deploymentsProblem is not null ? [deploymentsProblem] : PreflightChecks.DeploymentProblems(config, found!));
         }
 
+        if (problems.Count == 0 && context.LeaseProblem is { } lease)
+        {
+            // The cluster answers now, but it did not when ClusterLock asked it for the lock: never run without it.
+            problems.Add($"Could not take the redeploy lock (Lease {RedeployLease.Name} in namespace {config.Namespace}): {PreflightChecks.ClusterProblem(config, lease)}");
+        }
+
         if (problems.Count > 0)
         {
             throw new BuildInputException(string.Join("\n", problems.Distinct()));

@@ -43,7 +43,7 @@ public sealed class ConvergeTests
     {
         await using var workspace = await DeployedAsync();
         workspace.WriteDockerfile("bot", ("io.clustersim.start-delay-ms", "6000"));
-        using (var killed = workspace.Start("--target=Redeploy", "--services=bot"))
+        using (var killed = workspace.Start("--target=Redeploy", "--services=bot", "--lock-lease=5s"))
         {
             await killed.WaitForOutputAsync("Rollout: waiting for bot", TimeSpan.FromSeconds(90));
             Signals.Send(killed.ProcessId, Signals.SIGKILL);
@@ -51,7 +51,7 @@ public sealed class ConvergeTests
         }
 
         var image = workspace.DeploymentImage("bot");
-        var again = await workspace.RunAsync("--target=Redeploy", "--services=bot");
+        var again = await workspace.RunAsync("--target=Redeploy", "--services=bot", "--lock-timeout=30s"); // the killed run's Lease lasts 5s
 
         Assert.True(again.ExitCode == 0, again.ToString());
         Assert.Contains("but its rollout is not complete", again.Output);

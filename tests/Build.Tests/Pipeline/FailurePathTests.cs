@@ -99,7 +99,7 @@ public sealed class FailurePathTests
         var second = await workspace.RunAsync("--target=Redeploy", "--services=bot");
 
         Assert.Equal(1, second.ExitCode);
-        Assert.Contains($"Error: Not started: another redeploy (pid {first.ProcessId}, ", second.Output);
+        Assert.Matches($@"Error: Not started: another redeploy \(\S+@\S+, pid {first.ProcessId}, Redeploy, since ", second.Output);
         Assert.Contains($"is working on namespace {PipelineWorkspace.Namespace} of context minikube. Wait for it to finish, or pass --lock-timeout=5m", second.Output);
         Assert.DoesNotContain("DockerBuild", second.Output);
         Assert.Equal(rollouts, workspace.Rollouts("bot"));
@@ -119,7 +119,7 @@ public sealed class FailurePathTests
 
         Assert.Equal(1, await first.WaitForExitAsync(TimeSpan.FromSeconds(5)));
         Assert.True(second.ExitCode == 0, second.ToString());
-        Assert.Contains($"ClusterLock: another redeploy (pid {first.ProcessId}, ", second.StandardOutput);
+        Assert.Matches($@"ClusterLock: another redeploy \(\S+@\S+, pid {first.ProcessId}, Redeploy, since ", second.StandardOutput);
         Assert.Contains("waiting for it (up to 120s).", second.StandardOutput);
         Assert.Equal(webRollouts, workspace.Rollouts("web"));
     }

@@ -53,6 +53,14 @@ public sealed class PipelineWorkspace : IAsyncDisposable
         }
     }
 
+    /// <summary>The build's environment for another user of the cluster: another HOME (so another lock file and cache).</summary>
+    public Dictionary<string, string?> EnvironmentOf(string user)
+    {
+        var environment = Environment;
+        environment["HOME"] = _root.Combine("home-" + user);
+        return environment;
+    }
+
     /// <param name="customize">Changes to the simulated cluster's options (a docker-env node, a remote cluster, another runtime).</param>
     public static async Task<PipelineWorkspace> StartAsync(Func<SimOptions, SimOptions>? customize = null)
     {
