@@ -52,21 +52,44 @@ public static class PreflightChecks
     public static string NamespaceProblem(RedeployConfig config) =>
         $"Namespace {config.Namespace} does not exist in kube context {config.KubeContext}. Create it and the deployments: ./build.sh --target=Deploy (or pass --{ArgumentNames.Namespace}=NAME).";
 
-    /// <summary>Every service's deployment must exist and have the service's container.</summary>
+    /// <summary>
+    /// Every service's deployment must exist, have the service's container and not be paused (a paused deployment
+    /// starts no rollout). The same problem for several services is one line naming the first few.
+    /// </summary>
     public static IEnumerable<string> DeploymentProblems(RedeployConfig config, IReadOnlyDictionary<string, DeploymentInfo> deployments)
     {
-        foreach (var service in config.Services)
+        var missing = config.Services.Where(s => !deployments.ContainsKey(s.Deployment)).ToList();
+        if (missing.Count == 1)
         {
-            if (!deployments.TryGetValue(service.Deployment, out var deployment))
-            {
-                yield return $"Deployment {service.Deployment} (service {service.Name}) does not exist in namespace {config.Namespace} of context {config.KubeContext}. " +
-                    "Create it first: ./build.sh --target=Deploy applies the manifests in the services file.";
-            }
-            else if (deployment.Container(service.Container) is null)
-            {
-                yield return $"Deployment {service.Deployment} has no container named {service.Container} (it has {string.Join(", ", deployment.Containers.Select(c => c.Name))}); " +
-                    $"set \"container\" for service {service.Name} in {Path.GetFileName(config.FilePath)}.";
-            }
+            yield return $"Deployment {missing[0].Deployment} (service {missing[0].Name}) does not exist in namespace {config.Namespace} of context {config.KubeContext}. " +
+                "Create it first: ./build.sh --target=Deploy applies the manifests in the services file.";
+        }
+        else if (missing.Count > 1)
+        {
+            yield return $"Deployments {Listing.Few(missing.Select(s => s.Deployment).Distinct().ToList())} do not exist in namespace {config.Namespace} of context {config.KubeContext}. " +
+                "Create them first: ./build.sh --target=Deploy applies the manifests in the services file.";
+        }
+
+        var withoutContainer = config.Services
+            .Where(s => deployments.GetValueOrDefault(s.Deployment) is { } d && d.Container(s.Container) is null)
+            .Select(s => (Service: s.Name, Text: $"Deployment {s.Deployment} has no container named {s.Container} (it has {string.Join(", ", deployments[s.Deployment].Containers.Select(c => c.Name))})"))
+            .ToList();
+        if (withoutContainer.Count > 0)
+        {
+            var file = Path.GetFileName(config.FilePath);
+            var more = withoutContainer.Count > Listing.Shown ? $"; and {withoutContainer.Count - Listing.Shown} more" : "";
+            yield return withoutContainer.Count == 1
+                ? $"{withoutContainer[0].Text}; set \"container\" for service {withoutContainer[0].Service} in {file}."
+                : $"{string.Join("; ", withoutContainer.Take(Listing.Shown).Select(w => w.Text))}{more}: set \"container\" for services {Listing.Few(withoutContainer.Select(w => w.Service).ToList())} in {file}.";
+        }
+
+        var paused = config.Services.Select(s => s.Deployment).Distinct().Where(d => deployments.GetValueOrDefault(d)?.Paused == true).Select(d => "deployment/" + d).ToList();
+        if (paused.Count > 0)
+        {
+            var resume = paused.Count <= Listing.Shown
+                ? $"kubectl rollout resume {string.Join(" ", paused)} -n {config.Namespace}"
+                : $"resume each: kubectl rollout resume deployment/NAME -n {config.Namespace}";
+            yield return $"{Listing.Few(paused)} {(paused.Count == 1 ? "is" : "are")} paused ({resume})";
         }
     }
 }
