@@ -99,6 +99,24 @@ public sealed class BuildContext : FrostingContext
     public MinikubeSettings Minikube(TimeSpan deadline) =>
         ToolEnvironment.ApplyTo(new MinikubeSettings { Profile = Config.MinikubeProfile, ToolTimeout = deadline });
 
+    /// <summary>What the kubeconfig has, for a context that was not found: a missing file by name, else its contexts (a kubectl call that contacts no server).</summary>
+    public KubeconfigFacts KubeconfigFacts()
+    {
+        if (PreflightChecks.KubeconfigProblem(Host.Kubeconfig, Host.Home, File.Exists) is { } problem)
+        {
+            return new KubeconfigFacts(problem, null);
+        }
+
+        try
+        {
+            return new KubeconfigFacts(null, this.KubectlContexts(Kubectl(Deadlines.Preflight)));
+        }
+        catch (Exception exception) when (exception is Build.Tools.ToolFailedException or Build.Tools.ToolTimeoutException or Build.Tools.ToolNotFoundException)
+        {
+            return new KubeconfigFacts(null, null);
+        }
+    }
+
     /// <summary>Where hints point: this run's profile, context, namespace and delivery.</summary>
     public Delivery.HintContext Hints => new(Config.MinikubeProfile, Config.KubeContext, Config.Namespace, Delivery);
 

@@ -10,7 +10,7 @@ namespace Build;
 /// The judgements Preflight and Setup make, as pure functions of what the tools said: each returns null when
 /// all is well, or one line that says what is wrong and what to do.
 /// </summary>
-public static class PreflightChecks
+public static partial class PreflightChecks
 {
     /// <summary>
     /// A redeploy must never restart deployments in a cluster it was not meant for: the context has to be the
@@ -30,16 +30,47 @@ public static class PreflightChecks
         _ => $"could not tell whether minikube profile {profile} runs ({status.Detail}).",
     };
 
-    public static string? DockerProblem(string? server, string? problem) =>
-        server is not null
-            ? null
-            : $"The Docker daemon does not answer ({problem}). Start Docker, or check DOCKER_HOST and the docker context (docker context ls).";
+    /// <summary>Why docker could not reach its daemon: no daemon, or no permission on its socket (the docker group's).</summary>
+    public static string? DockerProblem(string? server, string? problem)
+    {
+        if (server is not null)
+        {
+            return null;
+        }
 
-    /// <summary>Why kubectl could not read the cluster, worded for the user.</summary>
-    public static string ClusterProblem(RedeployConfig config, Exception failure) => failure switch
+        if (problem is not null && problem.Contains("permission denied", StringComparison.OrdinalIgnoreCase))
+        {
+            var socket = SocketPattern().Match(problem) is { Success: true } match ? match.Groups[1].Value : "the Docker socket";
+            return $"No permission to use the Docker socket {socket}: add your user to the docker group (sudo usermod -aG docker $USER, then log in again), " +
+                "or make the socket readable and writable for you.";
+        }
+
+        return $"The Docker daemon does not answer ({problem}). Start Docker, or check DOCKER_HOST and the docker context (docker context ls).";
+    }
+
+    /// <summary>
+    /// What is wrong with the kubeconfig kubectl reads, when a context is not found: kubectl skips a KUBECONFIG file
+    /// that does not exist without a word, so a typo there looks like a missing context.
+    /// </summary>
+    public static string? KubeconfigProblem(string? kubeconfig, string? home, Func<string, bool> exists)
+    {
+        if (kubeconfig is not null)
+        {
+            var files = kubeconfig.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
+            return files.Any(exists)
+                ? null
+                : $"KUBECONFIG names {string.Join(", ", files)}, which does not exist, so kubectl has no contexts. Point KUBECONFIG at your kubeconfig file, or unset it to use ~/.kube/config.";
+        }
+
+        var standard = Path.Combine(home ?? "~", ".kube", "config");
+        return exists(standard) ? null : $"kubectl has no kubeconfig: {standard} does not exist. minikube start writes it; or set KUBECONFIG to your kubeconfig file.";
+    }
+
+    /// <summary>Why kubectl could not read the cluster, worded for the user; <paramref name="kubeconfig"/> is asked only when the context is not found.</summary>
+    public static string ClusterProblem(RedeployConfig config, Exception failure, Func<KubeconfigFacts>? kubeconfig = null) => failure switch
     {
         ToolFailedException { Result: var result } when KubectlErrors.IsUnknownContext(result) =>
-            $"kube context {config.KubeContext} is not in your kubeconfig. Run: minikube -p {config.MinikubeProfile} update-context (or pass --{ArgumentNames.KubeContext}=NAME).",
+            UnknownContextProblem(config, kubeconfig?.Invoke() ?? new KubeconfigFacts(null, null)),
         ToolFailedException { Result: var result } when KubectlErrors.IsUnreachable(result) =>
             $"The cluster of kube context {config.KubeContext} did not answer: {result.LastLines(1).FirstOrDefault()?.Trim()} Check it: minikube -p {config.MinikubeProfile} status",
         ToolTimeoutException timeout =>
@@ -48,6 +79,25 @@ public static class PreflightChecks
             $"kubectl could not read the cluster of kube context {config.KubeContext}: {string.Join(" ", result.LastLines(2))}",
         _ => failure.Message,
     };
+
+    /// <summary>The context is not in the kubeconfig: the file is missing, or here are the contexts it has.</summary>
+    public static string UnknownContextProblem(RedeployConfig config, KubeconfigFacts kubeconfig)
+    {
+        if (kubeconfig.Problem is { } problem)
+        {
+            return $"kube context {config.KubeContext} is not in your kubeconfig: {problem}";
+        }
+
+        var has = kubeconfig.Contexts switch
+        {
+            null => "",
+            [] => " (it has no contexts)",
+            var names => $" (it has {Listing.Few(names, 10)})",
+        };
+        return config.KubeContext == config.MinikubeProfile
+            ? $"kube context {config.KubeContext} is not in your kubeconfig{has}. Run: minikube -p {config.MinikubeProfile} update-context (or pass --{ArgumentNames.KubeContext}=NAME)."
+            : $"kube context {config.KubeContext} is not in your kubeconfig{has}. Pass --{ArgumentNames.KubeContext}=NAME with a context it has (kubectl config get-contexts).";
+    }
 
     public static string NamespaceProblem(RedeployConfig config) =>
         $"Namespace {config.Namespace} does not exist in kube context {config.KubeContext}. Create it and the deployments: ./build.sh --target=Deploy (or pass --{ArgumentNames.Namespace}=NAME).";
@@ -92,4 +142,10 @@ public static class PreflightChecks
             yield return $"{Listing.Few(paused)} {(paused.Count == 1 ? "is" : "are")} paused ({resume})";
         }
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"(?:socket at |API at |dial unix )(\S+?):? ")]
+    private static partial System.Text.RegularExpressions.Regex SocketPattern();
 }
+
+/// <summary>What the kubeconfig has, read when a context was not found: a problem with the file, or its contexts (null when unknown).</summary>
+public sealed record KubeconfigFacts(string? Problem, IReadOnlyList<string>? Contexts);

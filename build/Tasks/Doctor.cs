@@ -38,7 +38,7 @@ public sealed class Doctor : FrostingTask<BuildContext>
         Add("docker CLI", client.Length > 0 ? Ok : Blocks, client.Length > 0 ? client : "not found on PATH: install docker");
         if (client.Length > 0)
         {
-            Add("docker daemon", server is null ? Blocks : Ok, server ?? $"does not answer ({dockerError}); start Docker, or check DOCKER_HOST / the docker context");
+            Add("docker daemon", server is null ? Blocks : Ok, server ?? PreflightChecks.DockerProblem(null, dockerError)!);
         }
 
         var fallback = DockerConfigFallback.Decide(context.FallbackInputs(context.Settings.KeepDockerCreds));
@@ -109,10 +109,12 @@ public sealed class Doctor : FrostingTask<BuildContext>
             return;
         }
 
-        var contextProblem = PreflightChecks.ContextProblem(config.KubeContext, profile, context.Settings.AllowContext)
-            ?? (Attempt(() => context.KubectlContexts(kubectl), []).Contains(config.KubeContext)
-                ? null
-                : $"not in your kubeconfig: run minikube -p {profile} update-context");
+        var contextProblem = PreflightChecks.ContextProblem(config.KubeContext, profile, context.Settings.AllowContext);
+        if (contextProblem is null && context.KubeconfigFacts() is var kubeconfig && kubeconfig.Contexts?.Contains(config.KubeContext) != true)
+        {
+            contextProblem = PreflightChecks.UnknownContextProblem(config, kubeconfig);
+        }
+
         add($"kube context {config.KubeContext}", contextProblem is null ? Ok : Blocks, contextProblem ?? "in kubeconfig, minikube's");
         if (contextProblem is not null)
         {

@@ -48,4 +48,26 @@ public sealed class PreflightChecksTests
         Assert.EndsWith("; and 197 more: set \"container\" for services bot, svc002, svc003 and 197 more in redeploy.json.", containers);
         Assert.All(new[] { missing, paused, containers }, line => Assert.True(line.Length < 400, line));
     }
+
+    [Fact]
+    public void No_permission_on_the_docker_socket_names_the_socket_and_the_docker_group()
+    {
+        // What the docker 28 CLI prints when the user may not open the socket (recorded as the user nobody).
+        const string Denied = "permission denied while trying to connect to the Docker daemon socket at unix:///var/run/docker.sock: " +
+            "Get \"http://%2Fvar%2Frun%2Fdocker.sock/v1.50/version\": dial unix /var/run/docker.sock: connect: permission denied";
+
+        Assert.Equal("No permission to use the Docker socket unix:///var/run/docker.sock: add your user to the docker group (sudo usermod -aG docker $USER, then log in again), " +
+            "or make the socket readable and writable for you.", PreflightChecks.DockerProblem(null, Denied));
+        Assert.StartsWith("The Docker daemon does not answer (Cannot connect", PreflightChecks.DockerProblem(null, "Cannot connect to the Docker daemon at unix:///x.sock."));
+    }
+
+    [Fact]
+    public void A_kubeconfig_that_does_not_exist_is_named_by_its_path()
+    {
+        Assert.StartsWith("KUBECONFIG names /a/config, /b/config, which does not exist", PreflightChecks.KubeconfigProblem("/a/config:/b/config", "/home/u", _ => false));
+        Assert.Null(PreflightChecks.KubeconfigProblem("/a/config:/b/config", "/home/u", path => path == "/b/config"));
+        Assert.StartsWith("kubectl has no kubeconfig: /home/u/.kube/config does not exist.", PreflightChecks.KubeconfigProblem(null, "/home/u", _ => false));
+        Assert.Null(PreflightChecks.KubeconfigProblem(null, "/home/u", _ => true));
+    }
 }
+
