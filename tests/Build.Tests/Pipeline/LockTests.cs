@@ -13,15 +13,6 @@ namespace Build.Tests.Pipeline;
 [Collection(PipelineCollection.Name)]
 public sealed partial class LockTests
 {
-    private static async Task<PipelineWorkspace> DeployedAsync()
-    {
-        var workspace = await PipelineWorkspace.StartAsync();
-        await workspace.ApplyManifestsAsync();
-        var run = await workspace.RunAsync("--target=Redeploy");
-        Assert.True(run.ExitCode == 0, run.ToString());
-        return workspace;
-    }
-
     private static RunningBuild StartHanging(PipelineWorkspace workspace, params string[] arguments)
     {
         workspace.WriteDockerfile("bot", ("io.clustersim.start", "never"));
@@ -34,7 +25,7 @@ public sealed partial class LockTests
     [SkippableFact]
     public async Task A_run_with_another_home_on_the_same_namespace_is_refused_at_once_naming_the_first()
     {
-        await using var workspace = await DeployedAsync();
+        await using var workspace = await PipelineWorkspace.DeployedAsync();
         using var first = StartHanging(workspace, "--rollout-timeout=30s");
         await first.WaitForOutputAsync("Rollout: waiting for bot", TimeSpan.FromSeconds(90));
         var rollouts = workspace.Rollouts("web");
@@ -56,7 +47,7 @@ public sealed partial class LockTests
     [SkippableFact]
     public async Task The_lock_is_renewed_while_its_run_lives_and_given_up_at_the_end()
     {
-        await using var workspace = await DeployedAsync();
+        await using var workspace = await PipelineWorkspace.DeployedAsync();
         using var first = StartHanging(workspace, "--rollout-timeout=12s", "--lock-lease=6s");
         await first.WaitForOutputAsync("Rollout: waiting for bot", TimeSpan.FromSeconds(90));
 
@@ -74,7 +65,7 @@ public sealed partial class LockTests
     [SkippableFact]
     public async Task A_holder_killed_outright_leaves_the_lock_free_within_its_lease_duration()
     {
-        await using var workspace = await DeployedAsync();
+        await using var workspace = await PipelineWorkspace.DeployedAsync();
         using var first = StartHanging(workspace, "--rollout-timeout=60s", "--lock-lease=6s");
         await first.WaitForOutputAsync("Rollout: waiting for bot", TimeSpan.FromSeconds(90));
         Signals.Send(first.ProcessId, Signals.SIGKILL);
@@ -93,7 +84,7 @@ public sealed partial class LockTests
     [SkippableFact]
     public async Task Doctor_says_who_holds_the_lock()
     {
-        await using var workspace = await DeployedAsync();
+        await using var workspace = await PipelineWorkspace.DeployedAsync();
         var free = await workspace.RunAsync("--target=Doctor");
         Assert.Matches(@"redeploy lock\s+ok\s+free \(Lease coinpilot-redeploy in namespace coin-pilot-ns\)", free.StandardOutput);
 

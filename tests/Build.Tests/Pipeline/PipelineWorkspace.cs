@@ -53,6 +53,21 @@ public sealed class PipelineWorkspace : IAsyncDisposable
         }
     }
 
+    /// <summary>A workspace whose manifests are applied and redeployed once (the images at their id- tags, all pods running).</summary>
+    public static async Task<PipelineWorkspace> DeployedAsync()
+    {
+        var workspace = await StartAsync();
+        await workspace.ApplyManifestsAsync();
+        var run = await workspace.RunAsync("--target=Redeploy");
+        if (run.ExitCode != 0)
+        {
+            await workspace.DisposeAsync();
+            throw new InvalidOperationException("the first Redeploy failed: " + run);
+        }
+
+        return workspace;
+    }
+
     /// <summary>The build's environment for another user of the cluster: another HOME (so another lock file and cache).</summary>
     public Dictionary<string, string?> EnvironmentOf(string user)
     {

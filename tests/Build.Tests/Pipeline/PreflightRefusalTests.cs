@@ -11,22 +11,13 @@ namespace Build.Tests.Pipeline;
 [Collection(PipelineCollection.Name)]
 public sealed class PreflightRefusalTests
 {
-    private static async Task<PipelineWorkspace> DeployedAsync()
-    {
-        var workspace = await PipelineWorkspace.StartAsync();
-        await workspace.ApplyManifestsAsync();
-        var run = await workspace.RunAsync("--target=Redeploy");
-        Assert.True(run.ExitCode == 0, run.ToString());
-        return workspace;
-    }
-
     private static List<string> Errors(ProcessResult run) =>
         run.Output.Split('\n').Where(l => l.StartsWith("Error: ", StringComparison.Ordinal)).Select(l => l.TrimEnd()).ToList();
 
     [SkippableFact]
     public async Task A_paused_deployment_is_named_before_anything_is_built()
     {
-        await using var workspace = await DeployedAsync();
+        await using var workspace = await PipelineWorkspace.DeployedAsync();
         var paused = await workspace.KubectlAsync("rollout", "pause", "deployment/bot", "-n", PipelineWorkspace.Namespace);
         Assert.True(paused.ExitCode == 0, paused.ToString());
         workspace.Change("bot");
