@@ -60,8 +60,14 @@ public sealed class BuildContext : FrostingContext
     /// <summary>Set by CredsFallback: the docker configuration of the run and its temporary configs, which Teardown removes.</summary>
     public DockerConfigSession? DockerConfig { get; set; }
 
-    /// <summary>Set by ClusterLock: held until Teardown releases it.</summary>
+    /// <summary>Set by ClusterLock: this machine's lock, held until Teardown releases it.</summary>
     public RedeployLock? Lock { get; set; }
+
+    /// <summary>Set by ClusterLock: the cluster's lock, renewed until Teardown gives it up (null when there was no namespace to keep it in).</summary>
+    public ClusterLease? Lease { get; set; }
+
+    /// <summary>Set by ClusterLock when the cluster could not be asked for its lock; Preflight says why.</summary>
+    public Exception? LeaseProblem { get; set; }
 
     /// <summary>Set by Preflight: the namespace's deployments as they were before this run changed anything.</summary>
     public ClusterState? Cluster { get; set; }
@@ -92,6 +98,24 @@ public sealed class BuildContext : FrostingContext
     /// <summary>minikube settings for the configured profile, with the tool environment and a deadline.</summary>
     public MinikubeSettings Minikube(TimeSpan deadline) =>
         ToolEnvironment.ApplyTo(new MinikubeSettings { Profile = Config.MinikubeProfile, ToolTimeout = deadline });
+
+    /// <summary>What the kubeconfig has, for a context that was not found: a missing file by name, else its contexts (a kubectl call that contacts no server).</summary>
+    public KubeconfigFacts KubeconfigFacts()
+    {
+        if (PreflightChecks.KubeconfigProblem(Host.Kubeconfig, Host.Home, File.Exists) is { } problem)
+        {
+            return new KubeconfigFacts(problem, null);
+        }
+
+        try
+        {
+            return new KubeconfigFacts(null, this.KubectlContexts(Kubectl(Deadlines.Preflight)));
+        }
+        catch (Exception exception) when (exception is Build.Tools.ToolFailedException or Build.Tools.ToolTimeoutException or Build.Tools.ToolNotFoundException)
+        {
+            return new KubeconfigFacts(null, null);
+        }
+    }
 
     /// <summary>Where hints point: this run's profile, context, namespace and delivery.</summary>
     public Delivery.HintContext Hints => new(Config.MinikubeProfile, Config.KubeContext, Config.Namespace, Delivery);

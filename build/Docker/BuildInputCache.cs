@@ -60,16 +60,29 @@ public sealed class BuildInputCache(string path, string daemon)
                 return null;
             }
 
+            var temporary = Path + "." + Environment.ProcessId + ".tmp";
             try
             {
+                if (Directory.Exists(Path))
+                {
+                    return "it is a directory"; // File.Move would fail after the temporary file was written
+                }
+
                 Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-                var temporary = Path + "." + Environment.ProcessId + ".tmp";
                 File.WriteAllText(temporary, JsonSerializer.Serialize(_entries));
                 File.Move(temporary, Path, overwrite: true);
                 return null;
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
             {
+                try
+                {
+                    File.Delete(temporary); // nothing is left behind
+                }
+                catch (Exception cleanup) when (cleanup is IOException or UnauthorizedAccessException)
+                {
+                }
+
                 return exception.Message;
             }
         }

@@ -14,6 +14,7 @@ public static class ArgumentNames
     public const string RegistryUsername = "registry-username";
     public const string RolloutTimeout = "rollout-timeout";
     public const string LockTimeout = "lock-timeout";
+    public const string LockLease = "lock-lease";
     public const string Parallel = "parallel";
     public const string ForceRestart = "force-restart";
     public const string RollbackOnFailure = "rollback-on-failure";
@@ -59,6 +60,7 @@ public static class Arguments
         new(ArgumentNames.RegistryUsername, "none", "User name RegistryLogin saves a login for (the password is read from standard input).", EnvironmentVariable: EnvironmentVariableNames.RegistryUsername),
         new(ArgumentNames.RolloutTimeout, "180s", "How long to wait for all rollouts (e.g. 90s, 3m)."),
         new(ArgumentNames.LockTimeout, "0s", "How long to wait for another redeploy of the same context and namespace to finish (0s: refuse at once)."),
+        new(ArgumentNames.LockLease, "30s", "How long the cluster's lock (a Lease) outlives its last renewal: a run that dies holds it this long; renewed every third of it (at least 5s)."),
         new(ArgumentNames.Parallel, "all", "How many images to build at once."),
         new(ArgumentNames.ForceRestart, "0", "Restart deployments even when their image did not change (1/0)."),
         new(ArgumentNames.RollbackOnFailure, "0", "Run kubectl rollout undo for the deployments this run changed when a rollout fails (1/0)."),

@@ -52,6 +52,10 @@ public sealed record BuildSettings
     [Argument(ArgumentNames.LockTimeout)]
     public TimeSpan LockTimeout { get; init; } = TimeSpan.Zero;
 
+    /// <summary>The duration of the cluster lock's Lease: how long it outlives a run that dies.</summary>
+    [Argument(ArgumentNames.LockLease)]
+    public TimeSpan LockLease { get; init; } = Kubernetes.RedeployLease.DefaultDuration;
+
     /// <summary>How many builds at once, or null for all.</summary>
     [Argument(ArgumentNames.Parallel)]
     public int? Parallelism { get; init; }
@@ -107,6 +111,8 @@ public sealed record BuildSettings
             LockTimeout = Text(ArgumentNames.LockTimeout) is { } wait
                 ? InputParsing.ParseDuration(wait, "--" + ArgumentNames.LockTimeout, allowZero: true)
                 : TimeSpan.Zero,
+            LockLease = InputParsing.ParseDuration(Text(ArgumentNames.LockLease) ?? Arguments.For(ArgumentNames.LockLease).Default, "--" + ArgumentNames.LockLease,
+                longest: TimeSpan.FromHours(1), shortest: Kubernetes.RedeployLease.ShortestDuration),
             Parallelism = Text(ArgumentNames.Parallel) is { } parallel
                 ? InputParsing.ParseParallelism(parallel, "--" + ArgumentNames.Parallel)
                 : null,

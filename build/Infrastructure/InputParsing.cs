@@ -20,28 +20,56 @@ public static partial class InputParsing
             _ => throw new BuildInputException($"{source}={value} is not a valid value: use {AcceptedFlags}."),
         };
 
-    /// <summary>A duration such as <c>180s</c>, <c>3m</c>, <c>1m30s</c>, <c>2h</c> or a number of seconds (zero only when <paramref name="allowZero"/>).</summary>
-    public static TimeSpan ParseDuration(string value, string source, bool allowZero = false)
+    /// <summary>
+    /// The longest duration the build accepts: its waits use .NET timers, which take at most
+    /// <see cref="int.MaxValue"/> milliseconds (24.8 days). A longer value is refused, never clamped.
+    /// </summary>
+    public static readonly TimeSpan LongestDuration = TimeSpan.FromHours(576);
+
+    /// <summary>
+    /// A duration such as <c>180s</c>, <c>3m</c>, <c>1m30s</c>, <c>2h</c> or a number of seconds (zero only when
+    /// <paramref name="allowZero"/>), at most <paramref name="longest"/> (<see cref="LongestDuration"/> by default).
+    /// </summary>
+    public static TimeSpan ParseDuration(string value, string source, bool allowZero = false, TimeSpan? longest = null, TimeSpan? shortest = null)
     {
         var text = value.Trim();
-        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) && (seconds > 0 || allowZero))
-        {
-            return TimeSpan.FromSeconds(seconds);
-        }
-
         var match = DurationPattern().Match(text);
         if (!match.Success || text.Length == 0)
         {
             throw new BuildInputException($"{source}={value} is not a duration: use for example 90s, 3m or 1m30s.");
         }
 
-        var total = TimeSpan.FromHours(Number(match, "h")) + TimeSpan.FromMinutes(Number(match, "m")) + TimeSpan.FromSeconds(Number(match, "s"));
-        return total > TimeSpan.Zero || allowZero
-            ? total
+        // Digits of any length: a value too large for a number type is too long, not malformed.
+        var seconds = match.Groups["n"].Success
+            ? Number(match, "n")
+            : (Number(match, "h") * 3600) + (Number(match, "m") * 60) + Number(match, "s");
+        var limit = longest ?? LongestDuration;
+        if (seconds > (decimal)limit.TotalSeconds)
+        {
+            throw new BuildInputException($"{source}={value} is too long: the largest value accepted is {Describe(limit)}.");
+        }
+
+        if (shortest is { } least && seconds < (decimal)least.TotalSeconds)
+        {
+            throw new BuildInputException($"{source}={value} is too short: the smallest value accepted is {Describe(least)}.");
+        }
+
+        return seconds > 0 || allowZero
+            ? TimeSpan.FromSeconds((double)seconds)
             : throw new BuildInputException($"{source}={value} must be longer than zero.");
 
-        static int Number(Match match, string group) =>
-            match.Groups[group].Success ? int.Parse(match.Groups[group].Value, CultureInfo.InvariantCulture) : 0;
+        static decimal Number(Match match, string group) =>
+            !match.Groups[group].Success ? 0
+            : match.Groups[group].Value.TrimStart('0') is var digits && digits.Length > 20 ? decimal.MaxValue / 4000
+            : decimal.Parse("0" + digits, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>A duration as an argument takes it: <c>576h</c>, <c>10m</c>, <c>1m30s</c>.</summary>
+    public static string Describe(TimeSpan duration)
+    {
+        var hours = (long)duration.TotalHours;
+        var parts = (hours > 0 ? $"{hours}h" : "") + (duration.Minutes > 0 ? $"{duration.Minutes}m" : "") + (duration.Seconds > 0 ? $"{duration.Seconds}s" : "");
+        return parts.Length == 0 ? "0s" : parts;
     }
 
     /// <summary>A whole number of at least 1, or <c>all</c> (null).</summary>
@@ -61,6 +89,6 @@ public static partial class InputParsing
     public static IReadOnlyList<string> ParseList(string value) =>
         value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-    [GeneratedRegex(@"^(?:(?<h>\d+)h)?(?:(?<m>\d+)m)?(?:(?<s>\d+)s)?$")]
+    [GeneratedRegex(@"^(?:(?<n>\d+)|(?:(?<h>\d+)h)?(?:(?<m>\d+)m)?(?:(?<s>\d+)s)?)$")]
     private static partial Regex DurationPattern();
 }

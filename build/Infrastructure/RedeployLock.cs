@@ -1,18 +1,29 @@
+using System.Globalization;
 using System.Text.Json;
 
 namespace Build.Infrastructure;
 
-/// <summary>Who holds a <see cref="RedeployLock"/>: enough to tell the user which run is in the way.</summary>
-public sealed record LockHolder(int ProcessId, DateTimeOffset Started, string Command)
+/// <summary>Who holds a redeploy lock, in the cluster's Lease or the machine's lock file: enough to tell the user which run is in the way.</summary>
+public sealed record LockHolder(string User, string Host, int ProcessId, string Target, DateTimeOffset Since)
 {
-    public string Describe() => $"pid {ProcessId}, {Command}, started {Started.ToLocalTime():HH:mm:ss}";
+    /// <summary>The holder as the Lease's <c>holderIdentity</c> and the refusal say it: <c>alice@laptop, pid 4242, Redeploy, since 2026-03-01 10:00:01Z</c>.</summary>
+    public string Describe() => $"{User}@{Host}, pid {ProcessId}, {Target}, since {Since.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture)}";
+
+    /// <summary>This process, running <paramref name="target"/>.</summary>
+    public static LockHolder Me(string target)
+    {
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        return new LockHolder(Environment.UserName, Environment.MachineName, Environment.ProcessId, target, self.StartTime.ToUniversalTime());
+    }
 }
 
 /// <summary>
-/// One redeploy at a time per kube context and namespace, across terminals: an exclusive lock on a file in the
-/// user's local data directory (<c>coinpilot-redeploy/locks/</c>). The operating system releases it when the
-/// process ends in any way (even SIGKILL), so a crashed run never blocks the next one. Beside the lock file,
-/// <c>.holder</c> names the run that holds it.
+/// The machine's half of the redeploy lock (the cluster's is <see cref="Kubernetes.ClusterLease"/>): an exclusive
+/// lock on a file in the user's local data directory (<c>coinpilot-redeploy/locks/</c>), per kube context and
+/// namespace. It is taken first and costs no tool call; it still earns its place where the Lease cannot be: a
+/// Deploy into a namespace that does not exist yet has nowhere to keep a Lease, and two such runs of one user are
+/// still one at a time. The operating system releases it when the process ends in any way (even SIGKILL). Beside
+/// the lock file, <c>.holder</c> names the run that holds it.
 /// </summary>
 public sealed class RedeployLock : IDisposable
 {
@@ -34,7 +45,7 @@ public sealed class RedeployLock : IDisposable
         System.IO.Path.Combine(directory, $"{Safe(kubeContext)}__{Safe(@namespace)}.lock");
 
     /// <summary>Takes the lock, or returns null and who holds it. Throws <see cref="BuildInputException"/> when the lock file cannot be made.</summary>
-    public static RedeployLock? TryAcquire(string path, string command, out LockHolder? holder)
+    public static RedeployLock? TryAcquire(string path, LockHolder mine, out LockHolder? holder)
     {
         holder = null;
         FileStream stream;
@@ -53,8 +64,6 @@ public sealed class RedeployLock : IDisposable
             throw new BuildInputException($"Cannot create the redeploy lock {path} ({exception.Message}): check that the directory is writable.");
         }
 
-        using var self = System.Diagnostics.Process.GetCurrentProcess();
-        var mine = new LockHolder(Environment.ProcessId, self.StartTime, command);
         var temporary = HolderFile(path) + "." + Environment.ProcessId;
         File.WriteAllText(temporary, JsonSerializer.Serialize(mine));
         File.Move(temporary, HolderFile(path), overwrite: true);

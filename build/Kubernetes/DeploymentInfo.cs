@@ -31,6 +31,9 @@ public sealed record DeploymentInfo(
     /// <summary>Where its rollout stood when it was read, as <c>kubectl rollout status</c> judges it.</summary>
     public RolloutState Rollout { get; init; } = new(RolloutPhase.Complete, "");
 
+    /// <summary><c>spec.paused</c>: the deployment controller starts no rollout until it is resumed.</summary>
+    public bool Paused { get; init; }
+
     /// <summary>How many pods it wants (<c>spec.replicas</c>, 1 when unset).</summary>
     public int Replicas { get; init; } = 1;
 
@@ -54,6 +57,7 @@ public sealed record DeploymentInfo(
             InitContainers = Read("initContainers"),
             Rollout = RolloutState.Of(deployment),
             Replicas = (int?)deployment["spec"]?["replicas"]?.GetValue<long>() ?? 1,
+            Paused = deployment["spec"]?["paused"]?.GetValue<bool>() ?? false,
         };
     }
 }

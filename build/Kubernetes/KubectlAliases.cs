@@ -84,6 +84,11 @@ public static class KubectlErrors
 {
     public static bool IsNotFound(ToolResult result) => result.ErrorText.Contains("(NotFound)", StringComparison.Ordinal);
 
+    /// <summary>A write with a stale <c>resourceVersion</c>: another client changed the object first.</summary>
+    public static bool IsConflict(ToolResult result) => result.ErrorText.Contains("(Conflict)", StringComparison.Ordinal);
+
+    public static bool IsAlreadyExists(ToolResult result) => result.ErrorText.Contains("(AlreadyExists)", StringComparison.Ordinal);
+
     /// <summary>kubectl's "error: context "NAME" does not exist" (the kubeconfig has no such context).</summary>
     public static bool IsUnknownContext(ToolResult result) =>
         result.ErrorText.Contains("context \"", StringComparison.Ordinal) && result.ErrorText.Contains("does not exist", StringComparison.Ordinal);

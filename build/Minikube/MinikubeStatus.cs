@@ -16,12 +16,14 @@ public sealed record MinikubeStatus(ProfileState State, string Detail)
 {
     /// <summary>
     /// minikube exits 0 only when the host, kubelet and API server all run; otherwise its exit code has a bit per
-    /// stopped part (7 = all stopped) and it still prints the JSON, or (profile not found) only a message.
+    /// stopped part (7 = all stopped) and it still prints the JSON, or (profile not found) only a message. The bit 4
+    /// alone is the kubeconfig ("Misconfigured"): the profile runs, and kubectl says what is wrong with its config.
     /// </summary>
     public static MinikubeStatus From(ToolResult result)
     {
         var fields = TryParse(result.OutputText);
-        if (result.Succeeded && fields is not null)
+        var parts = new[] { "Host", "Kubelet", "APIServer" };
+        if (fields is not null && (result.Succeeded || parts.All(p => fields.GetValueOrDefault(p) == "Running")))
         {
             return new MinikubeStatus(ProfileState.Running, Describe(fields));
         }

@@ -63,7 +63,7 @@ public sealed class DockerBuild : AsyncFrostingTask<BuildContext>, IPlannedTask
         context.LogTable(table);
         if (cache.Save() is { } problem)
         {
-            context.Log.Verbose("DockerBuild: could not save {0} ({1}); the next run builds again.", cache.Path, problem);
+            context.Log.Warning("DockerBuild: could not save the build-input cache {0} ({1}); every run builds again until it can. Make it a writable file, or remove it.", cache.Path, problem);
         }
 
         var failures = outcomes.OfType<BuildOutcome.Failed>().ToList();

@@ -38,7 +38,7 @@ public sealed class Doctor : FrostingTask<BuildContext>
         Add("docker CLI", client.Length > 0 ? Ok : Blocks, client.Length > 0 ? client : "not found on PATH: install docker");
         if (client.Length > 0)
         {
-            Add("docker daemon", server is null ? Blocks : Ok, server ?? $"does not answer ({dockerError}); start Docker, or check DOCKER_HOST / the docker context");
+            Add("docker daemon", server is null ? Blocks : Ok, server ?? PreflightChecks.DockerProblem(null, dockerError)!);
         }
 
         var fallback = DockerConfigFallback.Decide(context.FallbackInputs(context.Settings.KeepDockerCreds));
@@ -109,10 +109,12 @@ public sealed class Doctor : FrostingTask<BuildContext>
             return;
         }
 
-        var contextProblem = PreflightChecks.ContextProblem(config.KubeContext, profile, context.Settings.AllowContext)
-            ?? (Attempt(() => context.KubectlContexts(kubectl), []).Contains(config.KubeContext)
-                ? null
-                : $"not in your kubeconfig: run minikube -p {profile} update-context");
+        var contextProblem = PreflightChecks.ContextProblem(config.KubeContext, profile, context.Settings.AllowContext);
+        if (contextProblem is null && context.KubeconfigFacts() is var kubeconfig && kubeconfig.Contexts?.Contains(config.KubeContext) != true)
+        {
+            contextProblem = PreflightChecks.UnknownContextProblem(config, kubeconfig);
+        }
+
         add($"kube context {config.KubeContext}", contextProblem is null ? Ok : Blocks, contextProblem ?? "in kubeconfig, minikube's");
         if (contextProblem is not null)
         {
@@ -137,6 +139,7 @@ public sealed class Doctor : FrostingTask<BuildContext>
             return;
         }
 
+        add("redeploy lock", LockState(context, kubectl, config, out var holder), holder);
         var deployments = Attempt<IReadOnlyDictionary<string, DeploymentInfo>>(() => context.KubectlGetDeployments(kubectl), new Dictionary<string, DeploymentInfo>());
         foreach (var service in config.Services)
         {
@@ -156,6 +159,31 @@ public sealed class Doctor : FrostingTask<BuildContext>
         if (!usesMinikube && config.Registry is { } registry)
         {
             CheckPullSecret(context, kubectl, config, registry.Host, add);
+        }
+    }
+
+    /// <summary>Who holds the cluster's lock: free is ok, held is a warning (a Redeploy now would be refused or wait).</summary>
+    private static string LockState(BuildContext context, KubectlSettings kubectl, RedeployConfig config, out string details)
+    {
+        var where = $"Lease {RedeployLease.Name} in namespace {config.Namespace}";
+        try
+        {
+            var now = DateTimeOffset.UtcNow;
+            var lease = context.KubectlGetJson(kubectl, "lease", RedeployLease.Name) is { } json ? LeaseRecord.Parse(json) : null;
+            if (lease is null || !lease.IsHeldAt(now))
+            {
+                details = $"free ({where})";
+                return Ok;
+            }
+
+            var ago = lease.RenewTime is { } renewed ? Math.Max(0, (int)(now - renewed).TotalSeconds) : 0;
+            details = $"held by {lease.Holder}; renewed {ago}s ago, lasts {KubectlRunner.Seconds(lease.Duration)} from each renewal ({where}): a Redeploy now is refused (or waits, --{ArgumentNames.LockTimeout})";
+            return Warn;
+        }
+        catch (Exception failure) when (failure is ToolFailedException or ToolTimeoutException or FormatException)
+        {
+            details = $"could not read the {where}: {PreflightChecks.ClusterProblem(config, failure)}";
+            return Warn;
         }
     }
 

@@ -27,8 +27,8 @@ public sealed class Preflight : AsyncFrostingTask<BuildContext>, IPlannedTask
         // Independent processes, each with a short deadline: run them at once.
         var kubectl = context.Kubectl(Deadlines.Preflight, Deadlines.PreflightRequest);
         var profile = Check(usesMinikube, () => context.MinikubeStatus(context.Minikube(Deadlines.Preflight)), "minikube status");
-        var @namespace = Check(touchesCluster, () => context.KubectlGetJson(kubectl, "namespace", config.Namespace), "kubectl", config);
-        var deployments = Check(needsDeployments, () => context.KubectlGetDeployments(kubectl), "kubectl", config);
+        var @namespace = Check(touchesCluster, () => context.KubectlGetJson(kubectl, "namespace", config.Namespace), "kubectl", config, context.KubeconfigFacts);
+        var deployments = Check(needsDeployments, () => context.KubectlGetDeployments(kubectl), "kubectl", config, context.KubeconfigFacts);
 
         var problems = new List<string>();
         var (status, statusProblem) = await profile;
@@ -42,6 +42,12 @@ public sealed class Preflight : AsyncFrostingTask<BuildContext>, IPlannedTask
             problems.AddRange(namespaceObject is null
                 ? [PreflightChecks.NamespaceProblem(config)]
                 : deploymentsProblem is not null ? [deploymentsProblem] : PreflightChecks.DeploymentProblems(config, found!));
+        }
+
+        if (problems.Count == 0 && context.LeaseProblem is { } lease)
+        {
+            // The cluster answers now, but it did not when ClusterLock asked it for the lock: never run without it.
+            problems.Add($"Could not take the redeploy lock (Lease {RedeployLease.Name} in namespace {config.Namespace}): {PreflightChecks.ClusterProblem(config, lease, context.KubeconfigFacts)}");
         }
 
         if (problems.Count > 0)
@@ -83,7 +89,7 @@ public sealed class Preflight : AsyncFrostingTask<BuildContext>, IPlannedTask
     /// Runs a check on the thread pool (when <paramref name="wanted"/>); its result, or the problem that kept it from
     /// giving one (a missing tool, a failed or hung call), worded for the user.
     /// </summary>
-    private static Task<(T? Value, string? Problem)> Check<T>(bool wanted, Func<T> read, string tool, RedeployConfig? cluster = null) =>
+    private static Task<(T? Value, string? Problem)> Check<T>(bool wanted, Func<T> read, string tool, RedeployConfig? cluster = null, Func<KubeconfigFacts>? kubeconfig = null) =>
         !wanted ? Task.FromResult<(T?, string?)>((default, null)) : Task.Run<(T?, string?)>(() =>
         {
             try
@@ -96,7 +102,7 @@ public sealed class Preflight : AsyncFrostingTask<BuildContext>, IPlannedTask
             }
             catch (Exception failure) when (cluster is not null && failure is ToolFailedException or ToolTimeoutException)
             {
-                return (default, PreflightChecks.ClusterProblem(cluster, failure));
+                return (default, PreflightChecks.ClusterProblem(cluster, failure, kubeconfig));
             }
             catch (Exception failure) when (failure is ToolFailedException or ToolTimeoutException or FormatException)
             {

@@ -104,6 +104,19 @@ public sealed class BuildInputsTests : IDisposable
     }
 
     [Fact]
+    public void A_cache_path_that_is_a_directory_is_a_problem_and_leaves_no_temporary_file_behind()
+    {
+        var path = Directory.CreateDirectory(_dir.Combine("cache", "build-inputs.json")).FullName;
+        var cache = new BuildInputCache(path, "default");
+        cache.Remember("app", "sha256:d1", ImageId.Parse(new string('1', 64)));
+
+        Assert.NotNull(cache.Save());
+        Assert.NotNull(cache.Save());
+
+        Assert.Equal([path], Directory.GetFileSystemEntries(Path.GetDirectoryName(path)!));
+    }
+
+    [Fact]
     public void The_cache_keeps_each_daemons_images_apart()
     {
         var path = _dir.Combine("cache", "daemons.json");

@@ -90,6 +90,25 @@ public sealed class BuildSettingsTests
     }
 
     [Theory]
+    [InlineData("rollout-timeout", "3000000000s")]
+    [InlineData("lock-timeout", "99999999999h")]
+    [InlineData("rollout-timeout", "1000000h")]
+    [InlineData("rollout-timeout", "577h")]
+    [InlineData("rollout-timeout", "99999999999999999999999999999999999m")]
+    [InlineData("lock-timeout", "2073601")]
+    public void A_duration_too_long_for_the_build_is_refused_naming_the_argument_and_the_largest_value(string argument, string text)
+    {
+        Assert.Equal($"--{argument}={text} is too long: the largest value accepted is 576h.",
+            Assert.Throws<BuildInputException>(() => Parse((argument, text))).Message);
+    }
+
+    [Fact]
+    public void The_largest_duration_is_taken_as_it_is()
+    {
+        Assert.Equal(TimeSpan.FromHours(576), Parse(("rollout-timeout", "575h60m")).RolloutTimeout);
+    }
+
+    [Theory]
     [InlineData("all", null)]
     [InlineData("1", 1)]
     [InlineData("4", 4)]

@@ -28,6 +28,14 @@ public sealed class MinikubeStatusTests
     }
 
     [Fact]
+    public void Exit_4_is_only_the_kubeconfig_and_the_profile_runs()
+    {
+        var status = From(4, """{"Name":"minikube","Host":"Running","Kubelet":"Running","APIServer":"Running","Kubeconfig":"Misconfigured","Worker":false}""");
+
+        Assert.Equal(ProfileState.Running, status.State);
+    }
+
+    [Fact]
     public void A_missing_profile_says_not_found()
     {
         var status = From(85, "", "* Profile \"dev\" not found. Run \"minikube profile list\" to view all profiles.");

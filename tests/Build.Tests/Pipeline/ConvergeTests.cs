@@ -12,19 +12,10 @@ namespace Build.Tests.Pipeline;
 [Collection(PipelineCollection.Name)]
 public sealed class ConvergeTests
 {
-    private static async Task<PipelineWorkspace> DeployedAsync()
-    {
-        var workspace = await PipelineWorkspace.StartAsync();
-        await workspace.ApplyManifestsAsync();
-        var run = await workspace.RunAsync("--target=Redeploy");
-        Assert.True(run.ExitCode == 0, run.ToString());
-        return workspace;
-    }
-
     [SkippableFact]
     public async Task A_rerun_after_a_crash_loop_with_nothing_changed_fails_with_the_reason()
     {
-        await using var workspace = await DeployedAsync();
+        await using var workspace = await PipelineWorkspace.DeployedAsync();
         workspace.WriteDockerfile("bot", ("io.clustersim.exit-code", "1"));
         var first = await workspace.RunAsync("--target=Redeploy", "--services=bot");
         Assert.Equal(1, first.ExitCode);
@@ -41,9 +32,9 @@ public sealed class ConvergeTests
     [SkippableFact]
     public async Task A_rerun_after_a_killed_run_waits_for_the_rollout_it_left_and_succeeds_only_once_the_pods_run_the_new_image()
     {
-        await using var workspace = await DeployedAsync();
+        await using var workspace = await PipelineWorkspace.DeployedAsync();
         workspace.WriteDockerfile("bot", ("io.clustersim.start-delay-ms", "6000"));
-        using (var killed = workspace.Start("--target=Redeploy", "--services=bot"))
+        using (var killed = workspace.Start("--target=Redeploy", "--services=bot", "--lock-lease=5s"))
         {
             await killed.WaitForOutputAsync("Rollout: waiting for bot", TimeSpan.FromSeconds(90));
             Signals.Send(killed.ProcessId, Signals.SIGKILL);
@@ -51,7 +42,7 @@ public sealed class ConvergeTests
         }
 
         var image = workspace.DeploymentImage("bot");
-        var again = await workspace.RunAsync("--target=Redeploy", "--services=bot");
+        var again = await workspace.RunAsync("--target=Redeploy", "--services=bot", "--lock-timeout=30s"); // the killed run's Lease lasts 5s
 
         Assert.True(again.ExitCode == 0, again.ToString());
         Assert.Contains("but its rollout is not complete", again.Output);
@@ -63,7 +54,7 @@ public sealed class ConvergeTests
     [SkippableFact]
     public async Task The_watches_of_a_build_killed_outright_end_by_themselves_soon_after_the_rollout_timeout()
     {
-        await using var workspace = await DeployedAsync();
+        await using var workspace = await PipelineWorkspace.DeployedAsync();
         workspace.WriteDockerfile("bot", ("io.clustersim.start", "never"));
         using var run = workspace.Start("--target=Redeploy", "--services=bot", "--rollout-timeout=5s");
         await run.WaitForOutputAsync("Rollout: waiting for bot", TimeSpan.FromSeconds(90));

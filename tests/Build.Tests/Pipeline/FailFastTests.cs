@@ -15,21 +15,12 @@ public sealed class FailFastTests
 {
     private static readonly TimeSpan FarBelowTheTimeout = TimeSpan.FromSeconds(60);
 
-    private static async Task<PipelineWorkspace> DeployedAsync()
-    {
-        var workspace = await PipelineWorkspace.StartAsync();
-        await workspace.ApplyManifestsAsync();
-        var run = await workspace.RunAsync("--target=Redeploy");
-        Assert.True(run.ExitCode == 0, run.ToString());
-        return workspace;
-    }
-
     private static string Row(string service, string rollout) => $@"{service}\s+\S+:id-\w{{16}}\s+\w{{12}}\s+\S+\s+(loaded [\d.]+s|on node|pushed [\d.]+s)\s+{rollout}";
 
     [SkippableFact]
     public async Task A_crash_loop_fails_at_once_while_the_other_deployment_is_still_waited_for()
     {
-        await using var workspace = await DeployedAsync();
+        await using var workspace = await PipelineWorkspace.DeployedAsync();
         workspace.WriteDockerfile("bot", ("io.clustersim.exit-code", "1"), ("io.clustersim.log", "panic: config missing"));
         workspace.WriteDockerfile("web", ("io.clustersim.start-delay-ms", "4000")); // web is ready well after bot has failed
 
@@ -50,7 +41,7 @@ public sealed class FailFastTests
     [SkippableFact]
     public async Task A_missing_secret_fails_at_once_naming_it()
     {
-        await using var workspace = await DeployedAsync();
+        await using var workspace = await PipelineWorkspace.DeployedAsync();
         var patch = await workspace.KubectlAsync("-n", PipelineWorkspace.Namespace, "patch", "deployment", "bot", "--type=json", "-p",
             """[{"op":"add","path":"/spec/template/spec/containers/0/env/-","value":{"name":"API_KEY","valueFrom":{"secretKeyRef":{"name":"bot-env","key":"API_KEY"}}}}]""");
         Assert.True(patch.ExitCode == 0, patch.ToString());
@@ -87,7 +78,7 @@ public sealed class FailFastTests
     [SkippableFact]
     public async Task A_container_that_fails_once_and_then_runs_rolls_out()
     {
-        await using var workspace = await DeployedAsync();
+        await using var workspace = await PipelineWorkspace.DeployedAsync();
         workspace.WriteDockerfile("bot", ("io.clustersim.exit-code", "1"), ("io.clustersim.fail-starts", "1"));
 
         var run = await workspace.RunAsync("--target=Redeploy", "--services=bot");
@@ -99,7 +90,7 @@ public sealed class FailFastTests
     [SkippableFact]
     public async Task With_no_allowance_the_first_crash_fails_the_rollout()
     {
-        await using var workspace = await DeployedAsync();
+        await using var workspace = await PipelineWorkspace.DeployedAsync();
         workspace.WriteDockerfile("bot", ("io.clustersim.exit-code", "1"), ("io.clustersim.fail-starts", "1"));
 
         var run = await workspace.RunAsync("--target=Redeploy", "--services=bot", "--fail-after-restarts=0");
@@ -111,7 +102,7 @@ public sealed class FailFastTests
     [SkippableFact]
     public async Task A_slow_but_healthy_start_rolls_out()
     {
-        await using var workspace = await DeployedAsync();
+        await using var workspace = await PipelineWorkspace.DeployedAsync();
         workspace.WriteDockerfile("bot", ("io.clustersim.start-delay-ms", "5000")); // longer than the allowance's back-off (1 s, 2 s)
 
         var run = await workspace.RunAsync("--target=Redeploy", "--services=bot");
@@ -123,7 +114,7 @@ public sealed class FailFastTests
     [SkippableFact]
     public async Task A_timeout_says_how_many_new_pods_are_ready()
     {
-        await using var workspace = await DeployedAsync();
+        await using var workspace = await PipelineWorkspace.DeployedAsync();
         workspace.WriteDockerfile("bot", ("io.clustersim.start", "never"));
 
         var run = await workspace.RunAsync("--target=Redeploy", "--services=bot", "--rollout-timeout=5s");
@@ -136,7 +127,7 @@ public sealed class FailFastTests
     [SkippableFact]
     public async Task A_deployment_scaled_to_zero_rolls_out_with_a_warning_that_nothing_runs_the_new_image()
     {
-        await using var workspace = await DeployedAsync();
+        await using var workspace = await PipelineWorkspace.DeployedAsync();
         Assert.Equal(0, (await workspace.KubectlAsync("-n", PipelineWorkspace.Namespace, "scale", "deployment/bot", "--replicas=0")).ExitCode);
         workspace.Change("bot");
 

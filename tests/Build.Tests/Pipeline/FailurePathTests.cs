@@ -14,15 +14,6 @@ public sealed class FailurePathTests
 {
     private static readonly TimeSpan Quick = TimeSpan.FromSeconds(30);
 
-    private static async Task<PipelineWorkspace> DeployedAsync()
-    {
-        var workspace = await PipelineWorkspace.StartAsync();
-        await workspace.ApplyManifestsAsync();
-        var run = await workspace.RunAsync("--target=Redeploy");
-        Assert.True(run.ExitCode == 0, run.ToString());
-        return workspace;
-    }
-
     /// <summary>Makes the service's next image never start (its pods stay ContainerCreating), so its rollout never finishes.</summary>
     private static void Hanging(PipelineWorkspace workspace, string service) =>
         workspace.WriteDockerfile(service, ("io.clustersim.start", "never"));
@@ -72,7 +63,7 @@ public sealed class FailurePathTests
     [SkippableFact]
     public async Task Named_pipes_and_sockets_in_a_build_context_are_hashed_by_name_and_never_opened()
     {
-        await using var workspace = await DeployedAsync();
+        await using var workspace = await PipelineWorkspace.DeployedAsync();
         var context = workspace.ProjectPath("bot");
         Assert.Equal(0, (await ProcessRunner.RunAsync("mkfifo", [Path.Combine(context, "pipe"), Path.Combine(context, "ignored-pipe")])).ExitCode);
         File.WriteAllText(Path.Combine(context, ".dockerignore"), "ignored-pipe\n");
@@ -91,7 +82,7 @@ public sealed class FailurePathTests
     [SkippableFact]
     public async Task A_second_run_at_once_is_refused_naming_the_first_and_nothing_is_rolled_twice()
     {
-        await using var workspace = await DeployedAsync();
+        await using var workspace = await PipelineWorkspace.DeployedAsync();
         Hanging(workspace, "bot");
         using var first = workspace.Start("--target=Redeploy", "--services=bot", "--rollout-timeout=20s");
         await first.WaitForOutputAsync("Rollout: waiting for bot", TimeSpan.FromSeconds(90));
@@ -101,7 +92,7 @@ public sealed class FailurePathTests
 
         Assert.Equal(1, second.ExitCode);
         Assert.True(second.Elapsed < TimeSpan.FromSeconds(5), $"refused after {second.Elapsed}, not at once");
-        Assert.Contains($"Error: Not started: another redeploy (pid {first.ProcessId}, ", second.Output);
+        Assert.Matches($@"Error: Not started: another redeploy \(\S+@\S+, pid {first.ProcessId}, Redeploy, since ", second.Output);
         Assert.Contains($"is working on namespace {PipelineWorkspace.Namespace} of context minikube. Wait for it to finish, or pass --lock-timeout=5m", second.Output);
         Assert.DoesNotContain("DockerBuild", second.Output);
         Assert.Equal(rollouts, workspace.Rollouts("bot"));
@@ -111,7 +102,7 @@ public sealed class FailurePathTests
     [SkippableFact]
     public async Task With_a_lock_timeout_the_second_run_says_it_waits_for_the_first_and_then_runs()
     {
-        await using var workspace = await DeployedAsync();
+        await using var workspace = await PipelineWorkspace.DeployedAsync();
         Hanging(workspace, "bot");
         using var first = workspace.Start("--target=Redeploy", "--services=bot", "--rollout-timeout=8s");
         await first.WaitForOutputAsync("Rollout: waiting for bot", TimeSpan.FromSeconds(90));
@@ -121,7 +112,7 @@ public sealed class FailurePathTests
 
         Assert.Equal(1, await first.WaitForExitAsync(TimeSpan.FromSeconds(5)));
         Assert.True(second.ExitCode == 0, second.ToString());
-        Assert.Contains($"ClusterLock: another redeploy (pid {first.ProcessId}, ", second.StandardOutput);
+        Assert.Matches($@"ClusterLock: another redeploy \(\S+@\S+, pid {first.ProcessId}, Redeploy, since ", second.StandardOutput);
         Assert.Contains("waiting for it (up to 120s).", second.StandardOutput);
         Assert.Equal(webRollouts, workspace.Rollouts("web"));
     }
@@ -129,7 +120,7 @@ public sealed class FailurePathTests
     [SkippableFact]
     public async Task A_cluster_that_hangs_during_the_wait_ends_the_run_soon_after_the_timeout_and_says_so()
     {
-        await using var workspace = await DeployedAsync();
+        await using var workspace = await PipelineWorkspace.DeployedAsync();
         Hanging(workspace, "bot");
         using var run = workspace.Start("--target=Redeploy", "--services=bot", "--rollout-timeout=10s", "--rollback-on-failure=1");
         await run.WaitForOutputAsync("Rollout: waiting for bot", TimeSpan.FromSeconds(90));
@@ -150,7 +141,7 @@ public sealed class FailurePathTests
     [SkippableFact]
     public async Task A_cluster_that_goes_away_during_the_wait_ends_the_run_at_the_timeout_and_says_so()
     {
-        await using var workspace = await DeployedAsync();
+        await using var workspace = await PipelineWorkspace.DeployedAsync();
         Hanging(workspace, "bot");
         using var run = workspace.Start("--target=Redeploy", "--services=bot", "--rollout-timeout=10s");
         await run.WaitForOutputAsync("Rollout: waiting for bot", TimeSpan.FromSeconds(90));
@@ -179,7 +170,7 @@ public sealed class FailurePathTests
     [SkippableFact]
     public async Task A_hung_cluster_is_found_before_anything_is_built()
     {
-        await using var workspace = await DeployedAsync();
+        await using var workspace = await PipelineWorkspace.DeployedAsync();
         workspace.Change("bot");
         workspace.Cluster.HangRequests(true);
 
@@ -195,7 +186,7 @@ public sealed class FailurePathTests
     [SkippableFact]
     public async Task Ctrl_C_during_the_wait_exits_130_and_says_which_deployment_was_changed_and_how_to_undo_it()
     {
-        await using var workspace = await DeployedAsync();
+        await using var workspace = await PipelineWorkspace.DeployedAsync();
         Hanging(workspace, "bot");
         // A home whose docker config names Docker Desktop's helper: CredsFallback makes a temporary DOCKER_CONFIG.
         var home = workspace.Environment["HOME"]!;
@@ -221,7 +212,7 @@ public sealed class FailurePathTests
     [SkippableFact]
     public async Task Every_service_has_a_row_when_one_crashes_and_the_other_rolls_out()
     {
-        await using var workspace = await DeployedAsync();
+        await using var workspace = await PipelineWorkspace.DeployedAsync();
         Crashing(workspace, "bot");
         workspace.Change("web");
 
@@ -275,7 +266,7 @@ public sealed class FailurePathTests
     [SkippableFact]
     public async Task An_unreachable_docker_daemon_is_one_short_error_before_anything_else()
     {
-        await using var workspace = await DeployedAsync();
+        await using var workspace = await PipelineWorkspace.DeployedAsync();
         var environment = workspace.Environment;
         environment["DOCKER_HOST"] = "unix:///nonexistent/docker.sock";
 
@@ -290,7 +281,7 @@ public sealed class FailurePathTests
     [SkippableFact]
     public async Task Output_to_a_file_has_no_colour_codes_even_with_a_colour_terminal_type()
     {
-        await using var workspace = await DeployedAsync();
+        await using var workspace = await PipelineWorkspace.DeployedAsync();
         var environment = workspace.Environment;
         environment["NO_COLOR"] = null;
         environment["TERM"] = "xterm-256color";
@@ -304,7 +295,7 @@ public sealed class FailurePathTests
     [SkippableFact]
     public async Task A_pod_stuck_in_container_creating_is_named_in_the_diagnosis()
     {
-        await using var workspace = await DeployedAsync();
+        await using var workspace = await PipelineWorkspace.DeployedAsync();
         workspace.WriteDockerfile("bot", ("io.clustersim.start", "never"));
 
         var run = await workspace.RunAsync("--target=Redeploy", "--services=bot", "--rollout-timeout=6s");

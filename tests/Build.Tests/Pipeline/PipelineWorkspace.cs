@@ -53,6 +53,29 @@ public sealed class PipelineWorkspace : IAsyncDisposable
         }
     }
 
+    /// <summary>A workspace whose manifests are applied and redeployed once (the images at their id- tags, all pods running).</summary>
+    public static async Task<PipelineWorkspace> DeployedAsync()
+    {
+        var workspace = await StartAsync();
+        await workspace.ApplyManifestsAsync();
+        var run = await workspace.RunAsync("--target=Redeploy");
+        if (run.ExitCode != 0)
+        {
+            await workspace.DisposeAsync();
+            throw new InvalidOperationException("the first Redeploy failed: " + run);
+        }
+
+        return workspace;
+    }
+
+    /// <summary>The build's environment for another user of the cluster: another HOME (so another lock file and cache).</summary>
+    public Dictionary<string, string?> EnvironmentOf(string user)
+    {
+        var environment = Environment;
+        environment["HOME"] = _root.Combine("home-" + user);
+        return environment;
+    }
+
     /// <param name="customize">Changes to the simulated cluster's options (a docker-env node, a remote cluster, another runtime).</param>
     public static async Task<PipelineWorkspace> StartAsync(Func<SimOptions, SimOptions>? customize = null)
     {
