@@ -16,6 +16,9 @@ public sealed record HostEnvironment
     /// <summary>The <c>DOCKER_HOST</c> docker inherits (the build-input cache is kept per daemon).</summary>
     public string? DockerHost { get; init; }
 
+    /// <summary><c>MINIKUBE_HOME</c>, which minikube keeps its profiles under (see <see cref="Minikube.ProfileConfig"/>).</summary>
+    public string? MinikubeHome { get; init; }
+
     /// <summary><c>COINPILOT_KEEP_DOCKER_CREDS</c>, parsed with the arguments.</summary>
     public string? KeepDockerCreds { get; init; }
 
@@ -44,6 +47,7 @@ public sealed record HostEnvironment
             Home = home,
             DockerConfig = Value(EnvironmentVariableNames.DockerConfig),
             DockerHost = Value(EnvironmentVariableNames.DockerHost),
+            MinikubeHome = Value(EnvironmentVariableNames.MinikubeHome),
             KeepDockerCreds = Value(EnvironmentVariableNames.KeepDockerCreds),
             RegistryUsername = Value(EnvironmentVariableNames.RegistryUsername),
             RegistryPassword = Value(EnvironmentVariableNames.RegistryPassword),
