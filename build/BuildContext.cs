@@ -117,6 +117,10 @@ public sealed class BuildContext : FrostingContext
         }
     }
 
+    /// <summary>The minikube profile's settings from its config.json (a file read: no minikube process).</summary>
+    public ProfileConfig ReadProfileConfig() =>
+        ProfileConfig.Read(ProfileConfig.Directory(Host.MinikubeHome, Host.Home, Directory.Exists), Config.MinikubeProfile);
+
     /// <summary>Where hints point: this run's profile, context, namespace and delivery.</summary>
     public Delivery.HintContext Hints => new(Config.MinikubeProfile, Config.KubeContext, Config.Namespace, Delivery);
 

@@ -30,6 +30,17 @@ public static partial class PreflightChecks
         _ => $"could not tell whether minikube profile {profile} runs ({status.Detail}).",
     };
 
+    /// <summary>
+    /// The profile's problem from what was learnt of it: <paramref name="status"/> when minikube status was asked
+    /// (the API server did not answer, or could not tell), else the config file: a readable one and an answering API
+    /// server mean it runs. A config that cannot be read is the problem when minikube status did not find it running.
+    /// </summary>
+    public static string? ProfileProblem(string profile, ProfileConfig? config, MinikubeStatus? status) =>
+        config?.State == ProfileConfigState.Unreadable && status?.State != ProfileState.Running
+            ? $"minikube profile {profile} has a config.json that cannot be read ({config.Path}: {config.Problem}). " +
+              $"Recreate the profile: minikube delete -p {profile}, then minikube start -p {profile}."
+            : status is null ? null : ProfileProblem(profile, status);
+
     /// <summary>Why docker could not reach its daemon: no daemon, or no permission on its socket (the docker group's).</summary>
     public static string? DockerProblem(string? server, string? problem)
     {

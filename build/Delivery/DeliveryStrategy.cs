@@ -26,8 +26,8 @@ public abstract class DeliveryStrategy(DeliveryChoice choice, ToolEnvironment do
     public string Describe() => $"{DeliveryChoice.Name(Mode)}: {Choice.Reason}";
 
     /// <summary>
-    /// Decides how this run's images reach the cluster: asks minikube what the decision needs (the profile; for
-    /// docker-env, the node daemon's environment) and decides. The run, <c>--dryrun</c> and Doctor all call this, so
+    /// Decides how this run's images reach the cluster: reads what the decision needs (the profile's config; for
+    /// docker-env, the node daemon's environment from <c>minikube docker-env</c>) and decides. The run, <c>--dryrun</c> and Doctor all call this, so
     /// they cannot disagree. Reads only: it changes nothing. <paramref name="intent"/> is this run's, unless another is
     /// asked about (Doctor asks what Redeploy would do).
     /// </summary>
@@ -86,10 +86,21 @@ public abstract class DeliveryStrategy(DeliveryChoice choice, ToolEnvironment do
     /// <summary>What to do when a pod's container cannot get its image (ErrImageNeverPull, ErrImagePull, ImagePullBackOff).</summary>
     public abstract string? ImageHint(PodProblem problem, HintContext where);
 
-    /// <summary>The profile's driver, runtime and node count (<c>minikube profile list</c>).</summary>
+    /// <summary>
+    /// The profile's driver, runtime and node count: from its config.json, where minikube keeps them (read on every
+    /// run, so a profile recreated with another runtime is seen at once); only when that file cannot be read, from
+    /// <c>minikube profile list</c>, which also says when there is no such profile.
+    /// </summary>
     private static ProfileInfo AskProfile(BuildContext context)
     {
         var profile = context.Config.MinikubeProfile;
+        var config = context.ReadProfileConfig();
+        if (config.Info is { } info)
+        {
+            context.Log.Verbose("ImageDelivery: minikube profile {0}: driver {1}, runtime {2}, {3} node(s) ({4}).", profile, info.Driver, info.ContainerRuntime, info.Nodes, config.Path);
+            return info;
+        }
+
         try
         {
             return context.MinikubeProfileInfo(context.Minikube(Deadlines.Quick))

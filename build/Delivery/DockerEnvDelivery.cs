@@ -5,7 +5,11 @@ using Cake.Core.Diagnostics;
 
 namespace Build.Delivery;
 
-/// <summary>docker builds with the node's own daemon (<c>minikube docker-env</c>): nothing is transferred, and the node is only asked whether it has the images.</summary>
+/// <summary>
+/// docker builds with the node's own daemon (<c>minikube docker-env</c>): nothing is transferred, and nothing needs
+/// asking: the daemon that built (or, for an unchanged service, inspected) each image is the node's runtime, and it
+/// gave DockerBuild the image ID; the pods' image IDs are checked after the rollout as always.
+/// </summary>
 public sealed class DockerEnvDelivery(DeliveryChoice choice, ToolEnvironment nodeDaemon) : NodeDelivery(choice, nodeDaemon)
 {
     protected override string DaemonProblem(BuildContext context, string? problem) =>
@@ -13,10 +17,13 @@ public sealed class DockerEnvDelivery(DeliveryChoice choice, ToolEnvironment nod
 
     public override void Deliver(BuildContext context, IReadOnlyList<BuiltImage> images)
     {
-        context.Log.Information("MinikubeImageLoad: nothing to load: the images were built in minikube's own Docker daemon (docker-env).");
-        Confirm(context, images, new(DeliveryState.BuiltOnNode));
+        context.Log.Information("MinikubeImageLoad: nothing to load: the images were built in minikube's own Docker daemon (docker-env), which has them.");
+        foreach (var image in images)
+        {
+            context.Report.For(image.Service.Name).Delivery = new(DeliveryState.BuiltOnNode);
+        }
     }
 
     public override string DeliverPlan(BuildContext context) =>
-        $"MinikubeImageLoad: nothing to load (the images are built in minikube's daemon); a check that the node of profile {context.Config.MinikubeProfile} has them.";
+        $"MinikubeImageLoad: nothing to load (the images are built in the Docker daemon of profile {context.Config.MinikubeProfile}'s node).";
 }

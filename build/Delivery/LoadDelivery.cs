@@ -8,41 +8,17 @@ using Cake.Core.Diagnostics;
 namespace Build.Delivery;
 
 /// <summary>
-/// <c>minikube image load --daemon</c> of each image the node does not already have under that ID, then a check of
-/// the node: <c>minikube image load</c> exits 0 even when it did not replace an image (minikube#16032).
+/// <c>minikube image load --daemon</c> of each image no deployment already runs, then one check of the node:
+/// <c>minikube image load</c> exits 0 even when it did not replace an image (minikube#16032). Nothing asks the node
+/// before the load: an image a deployment runs is on the node (its pods started from it), and for the others minikube
+/// itself skips the transfer of an image the node has under that ID (<c>needsTransfer</c>).
 /// </summary>
 public sealed class LoadDelivery(DeliveryChoice choice, ToolEnvironment docker) : NodeDelivery(choice, docker)
 {
-    /// <summary>The node's images before anything was loaded (read in <see cref="PrepareAsync"/> when the run delivers).</summary>
-    private NodeImages? _before;
-
-    public override async Task PrepareAsync(BuildContext context)
-    {
-        await base.PrepareAsync(context);
-        if (context.Intent.DeliversImages)
-        {
-            _before = context.MinikubeImageList(context.Minikube(Deadlines.Quick));
-        }
-    }
-
     public override void Deliver(BuildContext context, IReadOnlyList<BuiltImage> images)
     {
         var profile = context.Config.MinikubeProfile;
-        var node = _before ?? context.MinikubeImageList(context.Minikube(Deadlines.Quick));
-        var toLoad = new List<BuiltImage>();
-        foreach (var image in images)
-        {
-            if (node.Has(image.Reference, image.Id))
-            {
-                context.Report.For(image.Service.Name).Delivery = new(DeliveryState.OnNode);
-                context.Log.Information("MinikubeImageLoad: {0} is already on the node; not loaded.", image.Reference);
-            }
-            else
-            {
-                toLoad.Add(image);
-            }
-        }
-
+        var toLoad = NotRunning(context, images, "not loaded");
         if (toLoad.Count == 0)
         {
             return;
@@ -62,5 +38,5 @@ public sealed class LoadDelivery(DeliveryChoice choice, ToolEnvironment docker) 
     }
 
     public override string DeliverPlan(BuildContext context) =>
-        $"MinikubeImageLoad: minikube -p {context.Config.MinikubeProfile} image load --daemon of each image the node does not already have under that ID, then a check that the node has them.";
+        $"MinikubeImageLoad: minikube -p {context.Config.MinikubeProfile} image load --daemon of each image its deployment does not already run, then a check that the node has them.";
 }

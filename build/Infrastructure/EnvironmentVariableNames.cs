@@ -8,6 +8,7 @@ public static class EnvironmentVariableNames
 {
     public const string DockerConfig = "DOCKER_CONFIG";
     public const string DockerHost = "DOCKER_HOST";
+    public const string MinikubeHome = "MINIKUBE_HOME";
     public const string Home = "HOME";
     public const string Kubeconfig = "KUBECONFIG";
     public const string UserProfile = "USERPROFILE";

@@ -18,6 +18,8 @@ public sealed record HostEnvironment
 
     /// <summary>The <c>KUBECONFIG</c> kubectl inherits (read only to name a missing file when a context is not found).</summary>
     public string? Kubeconfig { get; init; }
+    /// <summary><c>MINIKUBE_HOME</c>, which minikube keeps its profiles under (see <see cref="Minikube.ProfileConfig"/>).</summary>
+    public string? MinikubeHome { get; init; }
 
     /// <summary><c>COINPILOT_KEEP_DOCKER_CREDS</c>, parsed with the arguments.</summary>
     public string? KeepDockerCreds { get; init; }
@@ -48,6 +50,7 @@ public sealed record HostEnvironment
             DockerConfig = Value(EnvironmentVariableNames.DockerConfig),
             DockerHost = Value(EnvironmentVariableNames.DockerHost),
             Kubeconfig = Value(EnvironmentVariableNames.Kubeconfig),
+            MinikubeHome = Value(EnvironmentVariableNames.MinikubeHome),
             KeepDockerCreds = Value(EnvironmentVariableNames.KeepDockerCreds),
             RegistryUsername = Value(EnvironmentVariableNames.RegistryUsername),
             RegistryPassword = Value(EnvironmentVariableNames.RegistryPassword),

@@ -27,6 +27,9 @@ public static class MinikubeAliases
     public static IReadOnlyDictionary<string, string> MinikubeDockerEnv(this ICakeContext context, MinikubeSettings settings) =>
         DockerEnv.Parse(new MinikubeRunner(context).Run(settings, ["docker-env", "--shell", "none"]).Output);
 
+    /// <summary>minikube is on PATH (a file lookup: no process is started).</summary>
+    public static bool MinikubeIsInstalled(this ICakeContext context, MinikubeSettings settings) => new MinikubeRunner(context).IsInstalled(settings);
+
     public static string MinikubeVersion(this ICakeContext context, MinikubeSettings settings) =>
         new MinikubeRunner(context).Run(settings, ["version", "--short"]).OutputText.Trim();
 }

@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace Build.Minikube;
 
-/// <summary>What <c>minikube profile list -o json</c> says about one profile that decides how images can reach it.</summary>
+/// <summary>What decides how images can reach a profile: its driver, container runtime and node count (from its config.json, or <c>minikube profile list -o json</c>).</summary>
 public sealed record ProfileInfo(string Name, string Driver, string ContainerRuntime, int Nodes)
 {
     /// <summary>
@@ -14,6 +14,19 @@ public sealed record ProfileInfo(string Name, string Driver, string ContainerRun
         : Nodes != 1 ? $"minikube profile {Name} has {Nodes} nodes"
         : Driver == "none" ? $"minikube profile {Name} uses the none driver"
         : null;
+
+    /// <summary>
+    /// The settings of a ClusterConfig (a profile's config.json, or its <c>Config</c> in <c>profile list</c>): no
+    /// runtime means docker, as minikube's default; a config without nodes has its one.
+    /// </summary>
+    public static ProfileInfo FromClusterConfig(JsonElement config, string name)
+    {
+        var runtime = config.TryGetProperty("KubernetesConfig", out var kubernetes) && kubernetes.ValueKind == JsonValueKind.Object &&
+            kubernetes.TryGetProperty("ContainerRuntime", out var r) && r.ValueKind == JsonValueKind.String ? r.GetString() : null;
+        var nodes = config.TryGetProperty("Nodes", out var list) && list.ValueKind == JsonValueKind.Array ? list.GetArrayLength() : 1;
+        var driver = config.TryGetProperty("Driver", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
+        return new ProfileInfo(name, driver ?? "", string.IsNullOrEmpty(runtime) ? "docker" : runtime, Math.Max(nodes, 1));
+    }
 
     /// <summary>The profile named <paramref name="name"/> in the JSON, or null when it is not there.</summary>
     public static ProfileInfo? Parse(string json, string name)
@@ -28,10 +41,7 @@ public sealed record ProfileInfo(string Name, string Driver, string ContainerRun
                     continue;
                 }
 
-                var runtime = config.TryGetProperty("KubernetesConfig", out var kubernetes) && kubernetes.TryGetProperty("ContainerRuntime", out var r) ? r.GetString() : null;
-                var nodes = config.TryGetProperty("Nodes", out var list) && list.ValueKind == JsonValueKind.Array ? list.GetArrayLength() : 1;
-                var driver = config.TryGetProperty("Driver", out var d) ? d.GetString() : null;
-                return new ProfileInfo(name, driver ?? "", string.IsNullOrEmpty(runtime) ? "docker" : runtime, Math.Max(nodes, 1));
+                return FromClusterConfig(config, name);
             }
 
             return null;

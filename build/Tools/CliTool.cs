@@ -23,6 +23,9 @@ public abstract class CliTool<TSettings>(ICakeContext context)
 
     protected sealed override IEnumerable<string> GetToolExecutableNames() => [ExecutableName, ExecutableName + ".exe"];
 
+    /// <summary>True when the tool is found (on PATH, or where the settings say): a file lookup, no process.</summary>
+    public bool IsInstalled(TSettings settings) => GetToolPath(settings) is not null;
+
     /// <summary>Runs the tool with each argument quoted as needed.</summary>
     protected ToolResult Execute(TSettings settings, IEnumerable<string> arguments, ToolRun? run = null) =>
         Execute(settings, arguments.ToProcessArgumentsQuoted(), run);
