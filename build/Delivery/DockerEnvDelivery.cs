@@ -17,6 +17,10 @@ public sealed class DockerEnvDelivery(DeliveryChoice choice, ToolEnvironment nod
         Confirm(context, images, new(DeliveryState.BuiltOnNode));
     }
 
+    /// <summary>One place: the node's own daemon is the one the build uses.</summary>
+    public override IReadOnlyList<Pruning.IImageStore> ImageStores(BuildContext context, bool registry) =>
+        [new Pruning.DockerStore(context, DockerEnvironment, "node (docker-env)")];
+
     public override string DeliverPlan(BuildContext context) =>
         $"MinikubeImageLoad: nothing to load (the images are built in minikube's daemon); a check that the node of profile {context.Config.MinikubeProfile} has them.";
 }
