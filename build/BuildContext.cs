@@ -81,6 +81,9 @@ public sealed class BuildContext : FrostingContext
     /// <summary>Set by ApplyManifests: deployments it created or changed; Rollout waits for them even if their image is already set.</summary>
     public HashSet<string> AppliedDeployments { get; } = [];
 
+    /// <summary>Set by PruneImages: the pruning it started, which Teardown waits for after the result table and before releasing the lock.</summary>
+    public Pruning.BackgroundPruning? Pruning { get; set; }
+
     /// <summary>What happened to each service, for the summary Teardown prints.</summary>
     public RunReport Report { get; } = new();
 

@@ -50,14 +50,16 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
 
     public override void Teardown(BuildContext context, ITeardownContext info)
     {
-        context.Lease?.Dispose();
-        context.Lock?.Dispose();
-        RemoveTemporaryDockerConfigs(context);
         if (!context.Report.IsEmpty)
         {
             context.Log.Information("");
             context.LogTable(context.Report.ToTable());
         }
+
+        context.Pruning?.Finish(context); // after the table (it never delays it), before the lock goes (it runs under it)
+        context.Lease?.Dispose();
+        context.Lock?.Dispose();
+        RemoveTemporaryDockerConfigs(context);
 
         SayWhatIsLeftChanged(context);
         WriteStepSummary(context, info);

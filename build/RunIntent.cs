@@ -25,6 +25,9 @@ public sealed record RunIntent(string Target, IReadOnlyList<string> Tasks)
     /// <summary>The run gets built images to the cluster (MinikubeImageLoad: load, check, or nothing after a push).</summary>
     public bool DeliversImages => Runs(nameof(MinikubeImageLoad));
 
+    /// <summary>The run prunes images (PruneImages after a rollout, or Prune): it reaches the places images are delivered to.</summary>
+    public bool PrunesImages => Runs(nameof(PruneImages)) || Runs(nameof(Prune));
+
     /// <summary>The run applies the manifests (Deploy): the deployments may not exist before it.</summary>
     public bool AppliesManifests => Runs(nameof(ApplyManifests));
 

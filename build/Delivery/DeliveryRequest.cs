@@ -12,7 +12,7 @@ namespace Build.Delivery;
 public sealed record DeliveryRequest(DeliveryMode Mode, RegistryAddress? Registry, bool DeliversImages, string Profile)
 {
     public static DeliveryRequest For(RedeployConfig config, RunIntent intent) =>
-        new(config.ImageDelivery, config.Registry, intent.DeliversImages, config.MinikubeProfile);
+        new(config.ImageDelivery, config.Registry, intent.DeliversImages || intent.PrunesImages, config.MinikubeProfile);
 
     /// <summary>Why this request cannot work whatever the cluster says (registry delivery without a registry), or null.</summary>
     public string? Problem => Mode == DeliveryMode.Registry && Registry is null

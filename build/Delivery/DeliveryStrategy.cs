@@ -83,6 +83,13 @@ public abstract class DeliveryStrategy(DeliveryChoice choice, ToolEnvironment do
     /// <summary>MinikubeImageLoad's line of the dry-run plan.</summary>
     public abstract string DeliverPlan(BuildContext context);
 
+    /// <summary>
+    /// Where this delivery leaves images, for pruning and Doctor: the Docker daemon the build uses, and the node
+    /// (load) or the registry (registry delivery, when <paramref name="registry"/>: pruning a registry is opt-in).
+    /// </summary>
+    public virtual IReadOnlyList<Pruning.IImageStore> ImageStores(BuildContext context, bool registry) =>
+        [new Pruning.DockerStore(context, DockerEnvironment, "local daemon")];
+
     /// <summary>What to do when a pod's container cannot get its image (ErrImageNeverPull, ErrImagePull, ImagePullBackOff).</summary>
     public abstract string? ImageHint(PodProblem problem, HintContext where);
 

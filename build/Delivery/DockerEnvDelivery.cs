@@ -24,6 +24,10 @@ public sealed class DockerEnvDelivery(DeliveryChoice choice, ToolEnvironment nod
         }
     }
 
+    /// <summary>One place: the node's own daemon is the one the build uses.</summary>
+    public override IReadOnlyList<Pruning.IImageStore> ImageStores(BuildContext context, bool registry) =>
+        [new Pruning.DockerStore(context, DockerEnvironment, "node (docker-env)")];
+
     public override string DeliverPlan(BuildContext context) =>
         $"MinikubeImageLoad: nothing to load (the images are built in the Docker daemon of profile {context.Config.MinikubeProfile}'s node).";
 }

@@ -37,6 +37,13 @@ public sealed class LoadDelivery(DeliveryChoice choice, ToolEnvironment docker) 
         Confirm(context, toLoad, new(DeliveryState.Loaded, Took: clock.Elapsed));
     }
 
+    /// <summary>The local daemon built them, and the node has the loaded copies (minikube cannot say when an image was made: the local daemon can).</summary>
+    public override IReadOnlyList<Pruning.IImageStore> ImageStores(BuildContext context, bool registry)
+    {
+        var local = new Pruning.DockerStore(context, DockerEnvironment, "local daemon");
+        return [local, new Pruning.NodeStore(context, context.Minikube, local)];
+    }
+
     public override string DeliverPlan(BuildContext context) =>
         $"MinikubeImageLoad: minikube -p {context.Config.MinikubeProfile} image load --daemon of each image its deployment does not already run, then a check that the node has them.";
 }

@@ -156,6 +156,15 @@ public sealed class RegistryDelivery(DeliveryChoice choice, ToolEnvironment dock
               $"{EnvironmentVariableNames.RegistryUsername} and {EnvironmentVariableNames.RegistryPassword}; or ./build.sh --target=RegistryLogin --registry={Registry.Host} --registry-username=NAME."
             : $"docker push {image.Reference} failed: {message}";
 
+    public override IReadOnlyList<Pruning.IImageStore> ImageStores(BuildContext context, bool registry) =>
+        registry ? [.. base.ImageStores(context, registry), new Pruning.RegistryStore(Registry, Credentials ?? ReadableCredentials(context))] : base.ImageStores(context, registry);
+
+    /// <summary>A login to read the registry with when none was made (a dry run): inline, from the environment, or saved.</summary>
+    private RegistryCredentials? ReadableCredentials(BuildContext context) =>
+        RegistryCredentials.Inline(context.DockerConfig?.ReadConfig(), Registry.Host, "an inline login in the docker config")
+        ?? RegistryCredentials.FromEnvironment(context.Host)
+        ?? new SavedLogins(SavedLogins.DefaultPath(context.Host)).For(Registry.Host);
+
     public override void Deliver(BuildContext context, IReadOnlyList<BuiltImage> images) =>
         context.Log.Information("MinikubeImageLoad: nothing to load: DockerBuild pushed the images to {0}, and the cluster pulls them from there.", Registry);
 

@@ -173,6 +173,37 @@ public static class DockerContextExtensions
         return found;
     }
 
+    /// <summary>Every tag the daemon has, as <c>REPOSITORY:TAG</c> lines (<c>docker image ls</c>, no dangling images).</summary>
+    public static IReadOnlyList<string> DockerImageTags(this ICakeContext context, ToolEnvironment environment, TimeSpan deadline) =>
+        context.DockerCustomCommand(environment.ApplyTo(new DockerCustomCommandSettings { ToolTimeout = deadline }), "image ls --format {{.Repository}}:{{.Tag}}")
+            .Where(line => line.Trim().Length > 0 && !line.EndsWith(":<none>", StringComparison.Ordinal))
+            .ToList();
+
+    /// <summary><c>docker image inspect</c>'s JSON for the given images (those the daemon lacks are left out).</summary>
+    public static JsonArray DockerImageInspect(this ICakeContext context, ToolEnvironment environment, IReadOnlyCollection<string> images, TimeSpan deadline)
+    {
+        if (images.Count == 0)
+        {
+            return [];
+        }
+
+        var settings = environment.ApplyTo(new DockerCustomCommandSettings { ToolTimeout = deadline, HandleExitCode = code => code is 0 or 1 });
+        var output = string.Join('\n', context.DockerCustomCommand(settings, "image inspect " + string.Join(' ', images))).Trim();
+        return JsonNode.Parse(output.Length > 0 ? output : "[]") as JsonArray ?? [];
+    }
+
+    /// <summary>
+    /// <c>docker rmi REFERENCE...</c> without <c>--force</c>: the daemon removes each tag it may (the image too once it
+    /// has none left) and refuses a tag a container uses. Returns the references untagged and docker's error lines.
+    /// </summary>
+    public static (IReadOnlyList<string> Untagged, IReadOnlyList<string> Errors) DockerRemoveImages(this ICakeContext context, ToolEnvironment environment, IReadOnlyCollection<string> references, TimeSpan deadline)
+    {
+        var (settings, errors) = WithErrorsKept(environment.ApplyTo(new DockerCustomCommandSettings { ToolTimeout = deadline, HandleExitCode = code => code is 0 or 1 }));
+        var output = context.DockerCustomCommand(settings, "rmi " + string.Join(' ', references));
+        var untagged = output.Where(l => l.StartsWith("Untagged: ", StringComparison.Ordinal)).Select(l => l["Untagged: ".Length..].Trim()).ToList();
+        return (untagged, errors.Where(e => e.Trim().Length > 0).ToList());
+    }
+
     /// <summary>
     /// The docker client's version, and the daemon's: null, with docker's words for why, when it does not answer
     /// within <paramref name="deadline"/>. Throws <see cref="ToolNotFoundException"/> when there is no docker CLI.

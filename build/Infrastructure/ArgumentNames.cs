@@ -20,6 +20,9 @@ public static class ArgumentNames
     public const string RollbackOnFailure = "rollback-on-failure";
     public const string FailAfterRestarts = "fail-after-restarts";
     public const string KeepDockerCreds = "keep-docker-creds";
+    public const string Prune = "prune";
+    public const string KeepImages = "keep-images";
+    public const string PruneRegistry = "prune-registry";
     public const string TestFilter = "test-filter";
     public const string BenchmarkRounds = "bench-rounds";
     public const string BenchmarkBlobMegabytes = "bench-blob-mb";
@@ -65,6 +68,9 @@ public static class Arguments
         new(ArgumentNames.ForceRestart, "0", "Restart deployments even when their image did not change (1/0)."),
         new(ArgumentNames.RollbackOnFailure, "0", "Run kubectl rollout undo for the deployments this run changed when a rollout fails (1/0)."),
         new(ArgumentNames.FailAfterRestarts, "2", "A new pod whose container crashes again after this many restarts fails its rollout at once (0: on the first crash)."),
+        new(ArgumentNames.Prune, "1", "After a successful rollout, remove this build's older id- images (1/0)."),
+        new(ArgumentNames.KeepImages, "3", "How many of each service's newest id- images pruning keeps (besides those the cluster uses)."),
+        new(ArgumentNames.PruneRegistry, "0", "Pruning also deletes old id- tags from the registry (registry delivery; the registry must allow deletes) (1/0)."),
         new(ArgumentNames.KeepDockerCreds, "0", "Keep Docker Desktop's credential helper: do not apply the fallback (1/0).", EnvironmentVariable: EnvironmentVariableNames.KeepDockerCreds),
         new(ArgumentNames.TestFilter, "none", "dotnet test --filter expression, e.g. FullyQualifiedName~CredsFallback."),
         new(ArgumentNames.BenchmarkRounds, "3", "How many rounds the benchmark runs (it reports medians)."),

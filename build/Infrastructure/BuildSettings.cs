@@ -70,6 +70,17 @@ public sealed record BuildSettings
     [Argument(ArgumentNames.FailAfterRestarts)]
     public int FailAfterRestarts { get; init; } = 2;
 
+    /// <summary>Whether PruneImages runs after a successful rollout.</summary>
+    [Argument(ArgumentNames.Prune)]
+    public bool Prune { get; init; } = true;
+
+    /// <summary>How many of each service's newest id- images pruning keeps.</summary>
+    [Argument(ArgumentNames.KeepImages)]
+    public int KeepImages { get; init; } = 3;
+
+    [Argument(ArgumentNames.PruneRegistry)]
+    public bool PruneRegistry { get; init; }
+
     [Argument(ArgumentNames.KeepDockerCreds)]
     public KeepCredsSetting KeepDockerCreds { get; init; } = KeepCredsSetting.Default;
 
@@ -119,6 +130,9 @@ public sealed record BuildSettings
             ForceRestart = Flag(ArgumentNames.ForceRestart),
             RollbackOnFailure = Flag(ArgumentNames.RollbackOnFailure),
             FailAfterRestarts = InputParsing.ParseWholeNumber(Text(ArgumentNames.FailAfterRestarts) ?? Arguments.For(ArgumentNames.FailAfterRestarts).Default, "--" + ArgumentNames.FailAfterRestarts, 0),
+            Prune = Value(ArgumentNames.Prune) is not { } prune || InputParsing.ParseFlag(prune, "--" + ArgumentNames.Prune),
+            KeepImages = Count(ArgumentNames.KeepImages),
+            PruneRegistry = Flag(ArgumentNames.PruneRegistry),
             KeepDockerCreds = ParseKeepCreds(Value(ArgumentNames.KeepDockerCreds), host.KeepDockerCreds),
             TestFilter = Text(ArgumentNames.TestFilter),
             BenchmarkRounds = Count(ArgumentNames.BenchmarkRounds),

@@ -24,6 +24,9 @@ public static class Deadlines
     /// <summary>kubectl's request timeout during the diagnosis and a rollback.</summary>
     public static readonly TimeSpan DiagnosisRequest = TimeSpan.FromSeconds(5);
 
+    /// <summary>All of a pruning together: best effort, it never holds the lock (or the run's end) for long.</summary>
+    public static readonly TimeSpan Prune = TimeSpan.FromSeconds(30);
+
     /// <summary>Loading is slow for big images; this only bounds a hung minikube.</summary>
     public static readonly TimeSpan ImageLoad = TimeSpan.FromMinutes(15);
 }

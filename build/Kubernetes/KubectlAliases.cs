@@ -34,6 +34,10 @@ public static class KubectlAliases
         return JsonNode.Parse(result.OutputText);
     }
 
+    /// <summary><c>kubectl get --raw PATH</c> (a path of the API server, e.g. a node's proxied stats summary) as JSON.</summary>
+    public static JsonNode? KubectlGetRaw(this ICakeContext context, KubectlSettings settings, string path) =>
+        JsonNode.Parse(new KubectlRunner(context).Run(settings, ["get", "--raw", path]).OutputText);
+
     /// <summary>Every deployment of the namespace, by name (one <c>kubectl get deployments</c>).</summary>
     public static IReadOnlyDictionary<string, DeploymentInfo> KubectlGetDeployments(this ICakeContext context, KubectlSettings settings) =>
         (context.KubectlGetJson(settings, "deployments")?["items"]?.AsArray() ?? [])

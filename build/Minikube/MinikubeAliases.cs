@@ -12,8 +12,18 @@ public static class MinikubeAliases
     public static MinikubeStatus MinikubeStatus(this ICakeContext context, MinikubeSettings settings) =>
         Minikube.MinikubeStatus.From(new MinikubeRunner(context).Run(settings, ["status", "--output", "json"], new ToolRun { AllowFailure = true }));
 
-    public static NodeImages MinikubeImageList(this ICakeContext context, MinikubeSettings settings) =>
-        new(NodeImage.ParseList(new MinikubeRunner(context).Run(settings, ["image", "ls", "--format", "json"]).OutputText));
+    public static NodeImages MinikubeImageList(this ICakeContext context, MinikubeSettings settings) => new(context.MinikubeImageListAll(settings));
+
+    /// <summary>Every image of the node, as <c>minikube image ls --format json</c> lists them (on docker, one entry per tag).</summary>
+    public static IReadOnlyList<NodeImage> MinikubeImageListAll(this ICakeContext context, MinikubeSettings settings) =>
+        NodeImage.ParseList(new MinikubeRunner(context).Run(settings, ["image", "ls", "--format", "json"]).OutputText);
+
+    /// <summary>
+    /// <c>minikube image rm IMAGE...</c>: <c>docker rmi</c> (or <c>crictl rmi</c>) in the node. It exits 0 even when the
+    /// node refused (a warning on standard error), so callers list the node again to know.
+    /// </summary>
+    public static ToolResult MinikubeImageRemove(this ICakeContext context, MinikubeSettings settings, IEnumerable<string> images) =>
+        new MinikubeRunner(context).Run(settings, ["image", "rm", .. images], new ToolRun { AllowFailure = true });
 
     /// <summary><c>minikube image load --daemon</c>: takes the images from the local Docker daemon, never from a registry.</summary>
     public static ToolResult MinikubeImageLoad(this ICakeContext context, MinikubeSettings settings, IEnumerable<string> images) =>

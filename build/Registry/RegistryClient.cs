@@ -52,16 +52,7 @@ public sealed class RegistryClient(RegistryAddress registry, RegistryCredentials
     public async Task<string?> ManifestDigestAsync(string repository, string tag, CancellationToken cancellation)
     {
         using var response = await SendAsync(
-            () =>
-            {
-                var request = new HttpRequestMessage(HttpMethod.Head, $"v2/{repository}/manifests/{tag}");
-                foreach (var type in ManifestTypes)
-                {
-                    request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(type));
-                }
-
-                return request;
-            },
+            () => WithManifestTypes(new HttpRequestMessage(HttpMethod.Head, $"v2/{repository}/manifests/{tag}")),
             cancellation);
         return response.StatusCode switch
         {
@@ -69,6 +60,65 @@ public sealed class RegistryClient(RegistryAddress registry, RegistryCredentials
             _ when response.IsSuccessStatusCode && response.Headers.TryGetValues("Docker-Content-Digest", out var digest) => digest.First(),
             var status => throw new HttpRequestException($"HEAD /v2/{repository}/manifests/{tag} answered {(int)status} {status}"),
         };
+    }
+
+    /// <summary>The tags of <paramref name="repository"/> (<c>GET /v2/REPO/tags/list</c>); empty when the registry has no such repository.</summary>
+    public async Task<IReadOnlyList<string>> TagsAsync(string repository, CancellationToken cancellation)
+    {
+        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Get, $"v2/{repository}/tags/list"), cancellation);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return [];
+        }
+
+        response.EnsureSuccessStatusCode();
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellation));
+        return body?["tags"]?.AsArray().Select(t => (string?)t).OfType<string>().ToList() ?? [];
+    }
+
+    /// <summary>
+    /// A manifest as the registry serves it with the Accept headers docker sends (without them distribution may
+    /// convert it and answer another digest): the digest to delete it by (<c>Docker-Content-Digest</c>), the config
+    /// digest (the image ID; null for an index) and the sum of its blobs' sizes. Null when the registry does not have it.
+    /// </summary>
+    public async Task<(string Digest, string? Config, long Size)?> ManifestAsync(string repository, string reference, CancellationToken cancellation)
+    {
+        using var response = await SendAsync(() => WithManifestTypes(new HttpRequestMessage(HttpMethod.Get, $"v2/{repository}/manifests/{reference}")), cancellation);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        response.EnsureSuccessStatusCode();
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync(cancellation));
+        var digest = response.Headers.TryGetValues("Docker-Content-Digest", out var values) ? values.First() : throw new HttpRequestException($"GET /v2/{repository}/manifests/{reference} answered no Docker-Content-Digest");
+        var size = (body?["config"]?["size"]?.GetValue<long>() ?? 0) + (body?["layers"]?.AsArray().Sum(l => l?["size"]?.GetValue<long>() ?? 0) ?? 0);
+        return (digest, (string?)body?["config"]?["digest"], size);
+    }
+
+    /// <summary>
+    /// <c>DELETE /v2/REPO/manifests/DIGEST</c>: the manifest and every tag on it. True when deleted (202); false when
+    /// the registry does not allow deletes (405, distribution's <c>UNSUPPORTED</c>).
+    /// </summary>
+    public async Task<bool> DeleteManifestAsync(string repository, string digest, CancellationToken cancellation)
+    {
+        using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Delete, $"v2/{repository}/manifests/{digest}"), cancellation);
+        return response.StatusCode switch
+        {
+            HttpStatusCode.Accepted or HttpStatusCode.OK or HttpStatusCode.NotFound => true,
+            HttpStatusCode.MethodNotAllowed => false,
+            var status => throw new HttpRequestException($"DELETE /v2/{repository}/manifests/{digest} answered {(int)status} {status}"),
+        };
+    }
+
+    private static HttpRequestMessage WithManifestTypes(HttpRequestMessage request)
+    {
+        foreach (var type in ManifestTypes)
+        {
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(type));
+        }
+
+        return request;
     }
 
     public void Dispose()

@@ -13,7 +13,7 @@ namespace Build.Tasks;
 [TaskDescription("Checks everything Redeploy needs (docker, minikube, kubectl, context, namespace, deployments, pull policies, CredsFallback) and says how to fix what is wrong. Changes nothing.")]
 [TaskArguments(
     ArgumentNames.Config, ArgumentNames.Services, ArgumentNames.Namespace, ArgumentNames.KubeContext, ArgumentNames.MinikubeProfile,
-    ArgumentNames.AllowContext, ArgumentNames.ImageDelivery, ArgumentNames.Registry, ArgumentNames.KeepDockerCreds)]
+    ArgumentNames.AllowContext, ArgumentNames.ImageDelivery, ArgumentNames.Registry, ArgumentNames.KeepDockerCreds, ArgumentNames.KeepImages)]
 public sealed class Doctor : FrostingTask<BuildContext>
 {
     private const string Ok = "ok";
@@ -93,7 +93,9 @@ public sealed class Doctor : FrostingTask<BuildContext>
             // The very decision a Redeploy would make, and why.
             try
             {
-                add("image delivery", Ok, Delivery.DeliveryStrategy.Choose(context, redeploy).Describe());
+                var strategy = Delivery.DeliveryStrategy.Choose(context, redeploy);
+                add("image delivery", Ok, strategy.Describe());
+                CheckImages(context, config, strategy, add);
             }
             catch (Exception failure) when (failure is BuildInputException or ToolFailedException or ToolTimeoutException or FormatException)
             {
@@ -130,6 +132,11 @@ public sealed class Doctor : FrostingTask<BuildContext>
         {
             add($"namespace {config.Namespace}", Blocks, PreflightChecks.ClusterProblem(config, failure));
             return;
+        }
+
+        if (usesMinikube)
+        {
+            CheckNodeDisk(context, kubectl, add);
         }
 
         add($"namespace {config.Namespace}", namespaceExists ? Ok : Blocks,
@@ -185,6 +192,42 @@ public sealed class Doctor : FrostingTask<BuildContext>
             details = $"could not read the {where}: {PreflightChecks.ClusterProblem(config, failure)}";
             return Warn;
         }
+    }
+
+    /// <summary>Per place the delivery leaves images: how many of this build's id- images are there and their size.</summary>
+    private static void CheckImages(BuildContext context, RedeployConfig config, Delivery.DeliveryStrategy strategy, Action<string, string, string> add)
+    {
+        var repositories = config.Services.SelectMany(s => new[] { s.Image, strategy.Choice.Registry?.Repository(s.Image) }).OfType<string>().Distinct().ToList();
+        foreach (var store in strategy.ImageStores(context, registry: false))
+        {
+            try
+            {
+                var ours = store.List(repositories, new Pruning.PruneBudget(Deadlines.Preflight, context.Cancellation.Token)).Where(t => t.MadeByBuild).ToList();
+                var size = ours.DistinctBy(t => t.Id).Sum(t => t.Size ?? 0);
+                var perService = string.Join(", ", ours.GroupBy(t => t.Repository).Select(g => $"{g.Key} {g.Count()}"));
+                add($"images in the {store.Place}", Ok, ours.Count == 0 ? "none of this build's id- images" : $"{ours.Count} of this build's id- images, {Pruning.PrunePlan.Bytes(size)} ({perService}); Redeploy keeps the newest {context.Settings.KeepImages} of each");
+            }
+            catch (Exception failure) when (Pruning.ImagePruner.IsExpected(failure))
+            {
+                add($"images in the {store.Place}", Warn, $"could not list them ({failure.Message.Split('\n')[0]})");
+            }
+        }
+    }
+
+    /// <summary>The node's free disk, from the kubelet's stats summary (the node filesystem, which also holds the images); null when the cluster does not serve it.</summary>
+    private static void CheckNodeDisk(BuildContext context, KubectlSettings kubectl, Action<string, string, string> add)
+    {
+        var node = Attempt(() => context.KubectlGetJson(kubectl, "nodes")?["items"]?[0]?["metadata"]?["name"]?.GetValue<string>(), null);
+        var summary = node is null ? null : Attempt(() => context.KubectlGetRaw(kubectl, $"/api/v1/nodes/{node}/proxy/stats/summary"), null);
+        var fs = summary?["node"]?["fs"];
+        if (fs?["availableBytes"]?.GetValue<long>() is not { } available || fs["capacityBytes"]?.GetValue<long>() is not { } capacity)
+        {
+            return;
+        }
+
+        var low = available < capacity / 10;
+        add($"node {node} disk", low ? Warn : Ok, $"{Pruning.PrunePlan.Bytes(available)} free of {Pruning.PrunePlan.Bytes(capacity)}" +
+            (low ? "; below 10% the kubelet reports DiskPressure and evicts pods: ./build.sh --target=Prune --keep-images=1" : ""));
     }
 
     /// <summary>A cluster pulls from a registry that wants a login only with a pull secret for it, used by the pods' service account (or their spec).</summary>

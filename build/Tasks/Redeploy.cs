@@ -3,8 +3,8 @@ using Cake.Frosting;
 namespace Build.Tasks;
 
 [TaskName(nameof(Redeploy))]
-[IsDependentOn(typeof(Rollout))]
-[TaskDescription("The main job: CredsFallback -> ClusterLock -> Preflight -> ImageDelivery -> DockerBuild -> MinikubeImageLoad -> Rollout, for the services that changed.")]
+[IsDependentOn(typeof(PruneImages))]
+[TaskDescription("The main job: CredsFallback -> ClusterLock -> Preflight -> ImageDelivery -> DockerBuild -> MinikubeImageLoad -> Rollout -> PruneImages, for the services that changed.")]
 public sealed class Redeploy : FrostingTask<BuildContext>
 {
 }

@@ -24,7 +24,9 @@ public sealed class PrivateRegistry : IAsyncLifetime, IAsyncDisposable
     {
     }
 
-    private PrivateRegistry(bool seedBaseImage) => _seedBaseImage = seedBaseImage;
+    private readonly bool _allowDeletes;
+
+    private PrivateRegistry(bool seedBaseImage, bool allowDeletes = false) => (_seedBaseImage, _allowDeletes) = (seedBaseImage, allowDeletes);
 
     public string User { get; } = "coinpilot";
 
@@ -45,9 +47,10 @@ public sealed class PrivateRegistry : IAsyncLifetime, IAsyncDisposable
     public string? Problem { get; private set; }
 
     /// <summary>Starts a registry with no images. Check <see cref="Require"/> before using it.</summary>
-    public static async Task<PrivateRegistry> StartEmptyAsync()
+    /// <param name="allowDeletes">distribution's <c>storage.delete.enabled</c> (REGISTRY_STORAGE_DELETE_ENABLED): off by default, as in distribution.</param>
+    public static async Task<PrivateRegistry> StartEmptyAsync(bool allowDeletes = false)
     {
-        var registry = new PrivateRegistry(seedBaseImage: false);
+        var registry = new PrivateRegistry(seedBaseImage: false, allowDeletes);
         await registry.InitializeAsync();
         return registry;
     }
@@ -74,6 +77,8 @@ public sealed class PrivateRegistry : IAsyncLifetime, IAsyncDisposable
             storage:
               filesystem:
                 rootdirectory: {_directory.Combine("data")}
+              delete:
+                enabled: {(_allowDeletes ? "true" : "false")}
             http:
               addr: {Host}
             auth:
@@ -112,6 +117,17 @@ public sealed class PrivateRegistry : IAsyncLifetime, IAsyncDisposable
         {
             await PushBaseImageAsync();
         }
+    }
+
+    /// <summary>The repository's tags (<c>GET /v2/REPO/tags/list</c>); empty when it has none.</summary>
+    public async Task<IReadOnlyList<string>> TagsAsync(string repository)
+    {
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"http://{Host}/v2/{repository}/tags/list");
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", InlineAuth);
+        using var response = await http.SendAsync(request);
+        var body = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync());
+        return body?["tags"]?.AsArray().Select(t => (string?)t).OfType<string>().ToList() ?? [];
     }
 
     public Task DisposeAsync()

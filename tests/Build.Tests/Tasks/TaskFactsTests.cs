@@ -62,7 +62,7 @@ public sealed class TaskFactsTests
     public void A_run_of_redeploy_is_the_documented_chain()
     {
         Assert.Equal(
-            ["CredsFallback", "ClusterLock", "Preflight", "ImageDelivery", "DockerBuild", "MinikubeImageLoad", "Rollout", "Redeploy"],
+            ["CredsFallback", "ClusterLock", "Preflight", "ImageDelivery", "DockerBuild", "MinikubeImageLoad", "Rollout", "PruneImages", "Redeploy"],
             TaskFacts.Closure(nameof(Redeploy)));
         var intent = RunIntent.Of(nameof(Redeploy));
         Assert.True(intent.DeliversImages && intent.ChangesCluster && intent.UsesServicesFile && intent.ReadsDeploymentsFirst);
