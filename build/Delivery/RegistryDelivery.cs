@@ -178,8 +178,7 @@ public sealed class RegistryDelivery(DeliveryChoice choice, ToolEnvironment dock
         }
 
         return Says("no basic auth credentials") || Says("unauthorized") || Says("authentication required") || Says("denied")
-            ? $"The cluster cannot log in to {host}: give it a pull secret. {where.Kubectl($"create secret docker-registry regcred --docker-server={host} --docker-username=NAME --docker-password=PASSWORD")}, " +
-              $"then {where.Kubectl("patch serviceaccount default -p '{\"imagePullSecrets\":[{\"name\":\"regcred\"}]}'")} (or list it under imagePullSecrets in the deployment)."
+            ? $"The cluster cannot log in to {host}: give it a pull secret. {PullSecrets.CreateAndUseCommands(where.Kubectl, host)} (or list it under imagePullSecrets in the deployment)."
             : $"The node could not pull from {host}: check that the cluster reaches it.";
     }
 }

@@ -38,5 +38,7 @@ public abstract record BuildOutcome(ServiceConfig Service)
     public sealed record Built(BuiltImage Image) : BuildOutcome(Image.Service);
 
     /// <summary>The build failed; <see cref="Message"/> says how, with docker's last lines.</summary>
-    public sealed record Failed(ServiceConfig Failing, string Message) : BuildOutcome(Failing);
+    /// <param name="Message">What to quote after "failed": docker's last lines.</param>
+    /// <param name="Cause">The line that says why (docker's last): the same cause for several services is said once.</param>
+    public sealed record Failed(ServiceConfig Failing, string Message, string Cause) : BuildOutcome(Failing);
 }

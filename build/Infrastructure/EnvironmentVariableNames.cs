@@ -20,4 +20,9 @@ public static class EnvironmentVariableNames
     public const string Ci = "CI";
     public const string GitHubActions = "GITHUB_ACTIONS";
     public const string GitHubStepSummary = "GITHUB_STEP_SUMMARY";
+    public const string TmpDir = "TMPDIR";
+
+    /// <summary>Azure Pipelines and TeamCity: with <see cref="GitHubActions"/>, the CI logs that render colour (Cake's own list).</summary>
+    public const string AzurePipelines = "TF_BUILD";
+    public const string TeamCity = "TEAMCITY_VERSION";
 }

@@ -20,7 +20,7 @@ public static class StartupChecks
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or NotSupportedException)
         {
-            var source = string.IsNullOrEmpty(Environment.GetEnvironmentVariable("TMPDIR")) ? "the system's temporary directory" : "TMPDIR";
+            var source = string.IsNullOrEmpty(Environment.GetEnvironmentVariable(EnvironmentVariableNames.TmpDir)) ? "the system's temporary directory" : EnvironmentVariableNames.TmpDir;
             return $"Cannot write to {directory} ({source}): {exception.Message} Point TMPDIR at a writable directory.";
         }
     }

@@ -9,7 +9,7 @@ namespace Build.Infrastructure;
 /// </summary>
 public sealed class TerminalAwareConsole(IConsole inner, bool outputIsTerminal, Func<string, string?> environment) : IConsole
 {
-    private static readonly string[] CiLogsThatRenderColour = ["GITHUB_ACTIONS", "TF_BUILD", "TEAMCITY_VERSION"];
+    private static readonly string[] CiLogsThatRenderColour = [EnvironmentVariableNames.GitHubActions, EnvironmentVariableNames.AzurePipelines, EnvironmentVariableNames.TeamCity];
 
     public ConsoleColor ForegroundColor
     {

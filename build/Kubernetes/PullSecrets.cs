@@ -15,6 +15,18 @@ public static class PullSecrets
             .Select(s => s["metadata"]?["name"]?.GetValue<string>() ?? "")
             .ToList();
 
+    /// <summary>
+    /// The two commands that give a namespace a pull secret for <paramref name="host"/> and make its default service
+    /// account use it, for a user to run; <paramref name="kubectl"/> prefixes them with the run's context and namespace.
+    /// </summary>
+    public static string CreateAndUseCommands(Func<string, string> kubectl, string host) =>
+        $"{kubectl($"create secret docker-registry regcred --docker-server={host} --docker-username=NAME --docker-password=PASSWORD")}, " +
+        $"then {UseCommand(kubectl, "regcred")}";
+
+    /// <summary>The command that makes the namespace's default service account use the pull secret <paramref name="name"/>.</summary>
+    public static string UseCommand(Func<string, string> kubectl, string name) =>
+        kubectl($"patch serviceaccount default -p '{{\"imagePullSecrets\":[{{\"name\":\"{name}\"}}]}}'");
+
     /// <summary>The names in an <c>imagePullSecrets</c> list.</summary>
     public static IReadOnlyList<string> Names(JsonNode? imagePullSecrets) =>
         (imagePullSecrets?.AsArray() ?? []).Select(r => r?["name"]?.GetValue<string>()).OfType<string>().ToList();

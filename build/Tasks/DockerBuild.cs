@@ -69,10 +69,11 @@ public sealed class DockerBuild : AsyncFrostingTask<BuildContext>, IPlannedTask
         var failures = outcomes.OfType<BuildOutcome.Failed>().ToList();
         if (failures.Count > 0)
         {
-            // The same cause (a daemon gone, a registry down) is said once, naming every service it stopped.
+            // The same cause (a daemon gone, a registry down, a file missing from each context) is said once, naming
+            // every service it stopped, with the first one's last lines (the others differ only in layer IDs).
             throw new PipelineException(string.Join("\n", failures
-                .GroupBy(f => f.Message)
-                .Select(g => $"docker build of {string.Join(", ", g.Select(f => f.Service.Name))} failed{g.Key}")));
+                .GroupBy(f => f.Cause)
+                .Select(g => $"docker build of {string.Join(", ", g.Select(f => f.Service.Name))} failed{g.First().Message}")));
         }
     }
 
@@ -179,13 +180,13 @@ public sealed class DockerBuild : AsyncFrostingTask<BuildContext>, IPlannedTask
             lock (lastLines)
             {
                 var quoted = lastLines.Where(l => l.Trim().Length > 0).ToList();
-                return new BuildOutcome.Failed(service, quoted.Count == 0 ? "." : ":\n  " + string.Join("\n  ", quoted));
+                return new BuildOutcome.Failed(service, quoted.Count == 0 ? "." : ":\n  " + string.Join("\n  ", quoted), quoted.LastOrDefault()?.Trim() ?? "");
             }
         }
         catch (ToolTimeoutException timeout)
         {
             report.Build = new(BuildState.Failed);
-            return new BuildOutcome.Failed(service, $": {timeout.Message}");
+            return new BuildOutcome.Failed(service, $": {timeout.Message}", timeout.Message);
         }
     }
 }

@@ -195,8 +195,9 @@ public sealed class Doctor : FrostingTask<BuildContext>
         var account = Attempt(() => context.KubectlGetJson(kubectl, "serviceaccount", "default"), null);
         var forHost = PullSecrets.For(secrets, host);
         var used = PullSecrets.Names(account?["imagePullSecrets"]);
-        var fix = $"if {host} needs a login: kubectl -n {config.Namespace} create secret docker-registry regcred --docker-server={host} --docker-username=NAME --docker-password=PASSWORD, " +
-            $"then kubectl -n {config.Namespace} patch serviceaccount default -p '{{\"imagePullSecrets\":[{{\"name\":\"regcred\"}}]}}'";
+        // A shared cluster is where the context matters most: the commands name it, as every hint does.
+        var where = new Delivery.HintContext(config.MinikubeProfile, config.KubeContext, config.Namespace, null);
+        var fix = $"if {host} needs a login: {PullSecrets.CreateAndUseCommands(where.Kubectl, host)}";
         if (forHost.Count == 0)
         {
             add(check, Warn, $"none in namespace {config.Namespace}; {fix}");
@@ -208,7 +209,7 @@ public sealed class Doctor : FrostingTask<BuildContext>
         else
         {
             add(check, Warn, $"{string.Join(", ", forHost)} exists, but the default service account does not use it; unless the deployments list it under imagePullSecrets: " +
-                $"kubectl -n {config.Namespace} patch serviceaccount default -p '{{\"imagePullSecrets\":[{{\"name\":\"{forHost[0]}\"}}]}}'");
+                PullSecrets.UseCommand(where.Kubectl, forHost[0]));
         }
     }
 

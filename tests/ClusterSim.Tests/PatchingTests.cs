@@ -52,10 +52,17 @@ public sealed class PatchingTests
     [Fact]
     public void Primitive_merge_lists_are_unions_and_other_lists_are_replaced()
     {
-        var patch = Json.ParseObject("""{"spec":{"template":{"spec":{"finalizers":["b"],"$deleteFromPrimitiveList/finalizers":["a"],"containers":[{"name":"bot","args":["x"]}]}}}}""");
-        var spec = StrategicMerge.Apply(Deployment, patch)["spec"]!["template"]!["spec"]!;
-        Assert.Equal(["b"], spec["finalizers"]!.AsArray().Select(f => f!.GetValue<string>()));
+        // A union keeps what the object had ("a") and adds what it lacks: a replace would give ["b", "a"] or ["b"].
+        var patch = Json.ParseObject("""{"spec":{"template":{"spec":{"finalizers":["b","a"],"containers":[{"name":"bot","args":["x"]}]}}}}""");
+        var merged = StrategicMerge.Apply(Deployment, patch);
+        var spec = merged["spec"]!["template"]!["spec"]!;
+        Assert.Equal(["a", "b"], spec["finalizers"]!.AsArray().Select(f => f!.GetValue<string>()));
         Assert.Equal(["x"], spec["containers"]![0]!["args"]!.AsArray().Select(a => a!.GetValue<string>()));
+
+        // $deleteFromPrimitiveList takes out only what it names; the rest of the union stays.
+        var delete = Json.ParseObject("""{"spec":{"template":{"spec":{"finalizers":["c"],"$deleteFromPrimitiveList/finalizers":["a"]}}}}""");
+        var afterDelete = StrategicMerge.Apply(merged, delete)["spec"]!["template"]!["spec"]!;
+        Assert.Equal(["b", "c"], afterDelete["finalizers"]!.AsArray().Select(f => f!.GetValue<string>()));
     }
 
     [Fact]

@@ -20,8 +20,6 @@ internal sealed class TestCluster : IAsyncDisposable
 
     public SimulatedCluster Sim { get; }
 
-    public string Directory => directory.Path;
-
     /// <summary>Starts a cluster; the test is skipped (failed in CI) without kubectl.</summary>
     public static Task<TestCluster> StartAsync(string profile = "minikube", string minor = "32") =>
         StartAsync(options => options with { Profile = profile, KubernetesMinor = minor });

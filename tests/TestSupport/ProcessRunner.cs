@@ -26,8 +26,7 @@ public static class ProcessRunner
         IReadOnlyDictionary<string, string?>? environment = null,
         string? workingDirectory = null,
         TimeSpan? timeout = null,
-        string? standardInput = null,
-        Action<Process>? onStarted = null)
+        string? standardInput = null)
     {
         using var process = new Process { StartInfo = CreateStartInfo(fileName, arguments, environment, workingDirectory) };
         process.StartInfo.RedirectStandardInput = standardInput is not null;
@@ -45,8 +44,6 @@ public static class ProcessRunner
             await process.StandardInput.WriteAsync(standardInput);
             process.StandardInput.Close();
         }
-
-        onStarted?.Invoke(process);
 
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(5));
         var timedOut = false;

@@ -29,9 +29,9 @@ public static class Requirements
     }
 
     /// <summary>The full path of an executable found on PATH, or null.</summary>
-    public static string? FindOnPath(string name, string? path = null)
+    public static string? FindOnPath(string name)
     {
-        foreach (var directory in (path ?? Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        foreach (var directory in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
         {
             var candidate = Path.Combine(directory, name);
             if (File.Exists(candidate))

@@ -68,11 +68,35 @@ public sealed class CredsFallbackEndToEndTests(PrivateRegistry registry) : IClas
     public async Task A_users_own_DOCKER_CONFIG_is_respected()
     {
         registry.Require();
+        // ~/.docker names the broken helper and holds no login; the user's own DOCKER_CONFIG holds the only login for
+        // the private base image. The build passes only if docker read the user's DOCKER_CONFIG.
+        using var workspace = new DesktopHelperWorkspace($"FROM {registry.BaseImage}\nCOPY app.txt /app.txt\n");
+        using var own = new TempDirectory("own-docker-config");
+        own.WriteFile("config.json", $$"""{ "auths": { "{{registry.Host}}": { "auth": "{{registry.InlineAuth}}" } } }""");
+        await registry.ForgetBaseImageAsync();
+
+        var run = await BuildProcess.RunAsync(workspace.Arguments(), workspace.Environment(("DOCKER_CONFIG", own.Path)));
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains($"DOCKER_CONFIG is set ({own.Path})", run.StandardOutput);
+        Assert.Empty(workspace.HelperCalls);
+        Assert.Empty(workspace.TemporaryConfigs);
+    }
+
+    [SkippableFact]
+    public async Task A_users_own_DOCKER_CONFIG_that_names_the_helper_is_used_as_is_and_the_helper_sees_it()
+    {
+        registry.Require();
         using var workspace = WorkspaceFromPrivateBase();
+        await registry.ForgetBaseImageAsync();
 
         var run = await BuildProcess.RunAsync(workspace.Arguments(), workspace.Environment(("DOCKER_CONFIG", workspace.UserDocker)));
 
-        Assert.Contains($"DOCKER_CONFIG is set ({workspace.UserDocker})", run.StandardOutput);
+        // No fallback: docker calls the helper the user's config names, with the user's DOCKER_CONFIG, and fails as before.
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains($"CredsFallback: skipped: DOCKER_CONFIG is set ({workspace.UserDocker})", run.StandardOutput);
+        Assert.NotEmpty(workspace.HelperCalls);
+        Assert.All(workspace.HelperCalls, call => Assert.EndsWith($" DOCKER_CONFIG={workspace.UserDocker}", call));
         Assert.Empty(workspace.TemporaryConfigs);
     }
 

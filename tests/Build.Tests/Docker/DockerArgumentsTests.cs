@@ -69,13 +69,15 @@ public sealed class DockerArgumentsTests
     }
 
     [Theory]
-    [InlineData("tag")]
-    [InlineData("image inspect --format {{.Id}}")]
-    public void A_command_of_several_words_is_split_at_spaces_as_Cake_Docker_does(string command)
+    [InlineData("tag", new[] { "tag" })]
+    [InlineData("image inspect --format {{.Id}}", new[] { "image", "inspect", "--format", "{{.Id}}" })]
+    [InlineData("image  ls", new[] { "image", "ls" })]
+    public void A_command_of_several_words_is_split_at_spaces_as_Cake_Docker_does(string command, string[] words)
     {
-        var rendered = Render(command, new DockerCustomCommandSettings());
+        // One argument per word: a rendered string looks the same whether or not "image inspect" is one argument.
+        var arguments = DockerArguments.For(command, new DockerCustomCommandSettings(), []).Select(argument => argument.Render());
 
-        Assert.Equal(command, rendered);
+        Assert.Equal(words, arguments);
     }
 
     [Theory]

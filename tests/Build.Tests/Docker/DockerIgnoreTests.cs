@@ -37,6 +37,21 @@ public sealed class DockerIgnoreTests
         Assert.True(ignore.HasExclusions);
     }
 
+    [Theory]
+    [InlineData("*.md\n!README.md\n", "README.md", false)]
+    [InlineData("*.md\n!README.md\n", "CHANGES.md", true)]
+    [InlineData("docs\n!docs/keep.md\n", "docs/keep.md", false)]
+    [InlineData("docs\n!docs/keep.md\n", "docs/drop.md", true)]
+    [InlineData("**/*.log\n!important/*.log\n", "important/a.log", false)]
+    [InlineData("**/*.log\n!important/*.log\n", "other/a.log", true)]
+    public void An_exclamation_mark_re_includes_a_path_an_earlier_pattern_excluded(string patterns, string path, bool excluded)
+    {
+        var ignore = DockerIgnore.Parse(patterns);
+
+        Assert.Equal(excluded, ignore.Excludes(path));
+        Assert.True(ignore.HasExclusions);
+    }
+
     [Fact]
     public void Blank_lines_comments_and_surrounding_spaces_are_ignored()
     {

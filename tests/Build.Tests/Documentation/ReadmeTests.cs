@@ -50,13 +50,61 @@ public sealed partial class ReadmeTests
     [Fact]
     public void The_environment_table_names_every_variable_the_build_reads()
     {
-        var documented = string.Join(" ", Table("Environment variables").Select(row => row[0]));
+        var documented = Table("Environment variables").SelectMany(row => EnvironmentName().Matches(row[0]).Select(m => m.Value)).ToHashSet();
+        var read = VariablesReadByTheBuild();
 
-        foreach (var variable in typeof(EnvironmentVariableNames).GetFields().Select(f => (string)f.GetValue(null)!))
-        {
-            Assert.Contains(variable, documented);
-        }
+        Assert.Contains("TF_BUILD", read.Keys); // the scan finds what it must: a name read by the colour decision,
+        Assert.Contains("TMPDIR", read.Keys);   // one read by a start-up check,
+        Assert.Contains("HOME", read.Keys);     // one read through HostEnvironment.
+        var missing = read.Where(v => !documented.Contains(v.Key)).Select(v => $"{v.Key} (read in {string.Join(", ", v.Value)})").ToList();
+        Assert.True(missing.Count == 0, "The README's environment table does not list: " + string.Join("; ", missing));
     }
+
+    /// <summary>
+    /// The environment variables the code under build/ reads, found in its source: every name in
+    /// <see cref="EnvironmentVariableNames"/> that the code uses, and every upper-case string literal in a file that reads the
+    /// environment (calls <c>GetEnvironmentVariable</c> or takes a <c>Func&lt;string, string?&gt;</c> reader, as the colour
+    /// decision does). Names to files.
+    /// </summary>
+    private static Dictionary<string, SortedSet<string>> VariablesReadByTheBuild()
+    {
+        var constants = typeof(EnvironmentVariableNames).GetFields().ToDictionary(f => f.Name, f => (string)f.GetValue(null)!);
+        var root = Path.Combine(BuildProcess.RepositoryRoot, "build");
+        var read = new Dictionary<string, SortedSet<string>>();
+        void Add(string name, string file) => (read.TryGetValue(name, out var files) ? files : read[name] = []).Add(file);
+        foreach (var file in Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories)
+                     .Where(f => !f.Split(Path.DirectorySeparatorChar).Any(part => part is "bin" or "obj")))
+        {
+            var source = File.ReadAllText(file);
+            var relative = Path.GetRelativePath(BuildProcess.RepositoryRoot, file);
+            if (Path.GetFileName(file) != "EnvironmentVariableNames.cs")
+            {
+                foreach (Match use in ConstantUse().Matches(source))
+                {
+                    Add(constants[use.Groups["name"].Value], relative);
+                }
+            }
+
+            if (source.Contains("GetEnvironmentVariable", StringComparison.Ordinal) || source.Contains("Func<string, string?>", StringComparison.Ordinal))
+            {
+                foreach (Match literal in UpperCaseLiteral().Matches(source))
+                {
+                    Add(literal.Groups["name"].Value, relative);
+                }
+            }
+        }
+
+        return read;
+    }
+
+    [GeneratedRegex(@"\bEnvironmentVariableNames\.(?<name>\w+)")]
+    private static partial Regex ConstantUse();
+
+    [GeneratedRegex("\"(?<name>[A-Z][A-Z0-9]*(_[A-Z0-9]+)*)\"")]
+    private static partial Regex UpperCaseLiteral();
+
+    [GeneratedRegex("[A-Z][A-Z0-9]*(_[A-Z0-9]+)*")]
+    private static partial Regex EnvironmentName();
 
     [Fact]
     public void The_first_screen_gives_the_two_set_up_commands()

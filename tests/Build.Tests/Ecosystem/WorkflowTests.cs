@@ -51,25 +51,15 @@ public sealed partial class WorkflowTests
     }
 
     [Fact]
-    public void The_ci_test_job_runs_the_readme_test_command_on_ubuntu()
+    public void The_ci_test_job_runs_ci_run_on_ubuntu_as_root_through_sudo()
     {
+        // GitHub's runner is a non-root user with passwordless sudo; .ci/run (which ends with the README's test
+        // command, see ReadmeTests) needs root. scripts/rehearse-github-workflow.sh runs the job that way here.
         var job = Read(Ci).Job("test");
 
         Assert.Contains("    runs-on: ubuntu-latest", job);
-        Assert.Equal("./build.sh --target=Test", Assert.Single(WorkflowText.Commands(job), c => c.Contains("--target=Test", StringComparison.Ordinal)));
-    }
-
-    [Fact]
-    public void The_ci_test_job_and_ci_run_install_the_prerequisites_with_the_same_script()
-    {
-        const string script = "scripts/install-test-prerequisites.sh";
-        var job = WorkflowText.Commands(Read(Ci).Job("test"));
-        var ciRun = File.ReadAllLines(Path.Combine(Root, ".ci", "run")).Select(l => l.Trim()).Where(l => !l.StartsWith('#')).ToList();
-
-        Assert.Contains(job, c => c.StartsWith(script, StringComparison.Ordinal));
-        Assert.Contains(ciRun, c => c.StartsWith(script, StringComparison.Ordinal));
-        Assert.True(File.Exists(Path.Combine(Root, script)), $"{script} is missing");
-        Assert.Equal("./build.sh --target=Test", ciRun.Last(l => l.Length > 0));
+        Assert.Equal(["sudo -E env \"PATH=$PATH\" bash .ci/run"], WorkflowText.Commands(job).Where(c => c.Length > 0)); // "run:" of defaults is empty
+        Assert.Contains(File.ReadAllLines(Path.Combine(Root, ".ci", "run")), l => l.StartsWith("scripts/install-test-prerequisites.sh", StringComparison.Ordinal));
     }
 
     [Fact]

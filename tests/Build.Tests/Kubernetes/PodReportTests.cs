@@ -110,7 +110,7 @@ public sealed class PodReportTests
     }
 
     [Theory]
-    [InlineData("Error response from daemon: Head \"http://127.0.0.1:5000/v2/team/bot/manifests/id-1\": no basic auth credentials", "The cluster cannot log in to 127.0.0.1:5000: give it a pull secret. kubectl --context=shared-dev --namespace=ns create secret docker-registry regcred")]
+    [InlineData("Error response from daemon: Head \"http://127.0.0.1:5000/v2/team/bot/manifests/id-1\": no basic auth credentials", "The cluster cannot log in to 127.0.0.1:5000: give it a pull secret. kubectl --context=shared-dev --namespace=ns create secret docker-registry regcred --docker-server=127.0.0.1:5000 --docker-username=NAME --docker-password=PASSWORD, then kubectl --context=shared-dev --namespace=ns patch serviceaccount default -p '{\"imagePullSecrets\":[{\"name\":\"regcred\"}]}' (or list it under imagePullSecrets in the deployment).")]
     [InlineData("Error response from daemon: unauthorized: authentication required", "The cluster cannot log in to 127.0.0.1:5000")]
     [InlineData("Error response from daemon: manifest for 127.0.0.1:5000/team/bot:id-1 not found: manifest unknown: manifest unknown", "127.0.0.1:5000 does not have this image: the push did not arrive or was deleted.")]
     public void A_registry_pull_failure_is_explained_from_the_kubelets_words(string message, string hint)

@@ -74,6 +74,84 @@ public sealed class DeliveryTests
     }
 
     [SkippableFact]
+    public async Task Auto_falls_back_to_load_when_minikube_docker_env_fails_and_says_why()
+    {
+        // A single-node docker-runtime profile, so auto means docker-env, but its node runs no dockerd: minikube
+        // docker-env fails (DRV_PORT_FORWARD, exit 50) as the real one does when it cannot find the daemon's port.
+        await using var workspace = await PipelineWorkspace.StartAsync();
+        workspace.WriteConfig(imageDelivery: "auto");
+        await workspace.ApplyManifestsAsync();
+
+        var run = await workspace.RunAsync("--target=Redeploy");
+
+        Succeeded(run);
+        Assert.Single(workspace.Cluster.MinikubeCalls, c => c.Arguments.Contains("docker-env"));
+        Assert.Matches(@"ImageDelivery: minikube docker-env failed \(.*DRV_PORT_FORWARD.*\); loading the images instead\.", run.StandardOutput);
+        Assert.Contains("ImageDelivery: load: minikube docker-env failed (", run.StandardOutput);
+        Assert.Equal(1, workspace.ImageLoads);
+        foreach (var service in PipelineWorkspace.Services)
+        {
+            Assert.Equal([$"docker://{await workspace.BuiltImageIdAsync(service)}"], workspace.PodImageIds(service));
+        }
+    }
+
+    [SkippableFact]
+    public async Task An_image_load_the_node_silently_does_not_apply_fails_the_run_before_any_rollout()
+    {
+        // The trap of minikube#11276/#16032: under the tag being loaded the node already has another image that a
+        // running container uses; the node's docker refuses to untag it, and minikube image load still exits 0.
+        await using var workspace = await PipelineWorkspace.StartAsync();
+        await workspace.ApplyManifestsAsync();
+        Succeeded(await workspace.RunAsync("--target=Redeploy"));
+        workspace.Change("bot");
+        Succeeded(await workspace.RunAsync("--target=DockerBuild", "--services=bot"));
+        var built = (await workspace.BuiltImageIdAsync("bot"))!;
+        var tag = $"{workspace.Image("bot")}:id-{built[7..23]}";
+        var other = await PlantInUseImageAsync(workspace, tag);
+        var (botRollouts, loads) = (workspace.Rollouts("bot"), workspace.ImageLoads);
+
+        var run = await workspace.RunAsync("--target=Redeploy", "--services=bot");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal(loads + 1, workspace.ImageLoads); // it was loaded, and minikube said nothing was wrong
+        Assert.Contains($"Error: The node has {other[7..19]} under {tag}, not {built[7..19]} (minikube image load exited 0 all the same). Check with: minikube -p minikube image ls.", run.Output);
+        Assert.Equal(botRollouts, workspace.Rollouts("bot"));
+        Assert.DoesNotContain("Rollout: waiting", run.Output);
+    }
+
+    /// <summary>
+    /// Puts on the node, under <paramref name="tag"/> only, an image other than the one docker has under it, and
+    /// makes web's pods run it (so the node's docker will not untag it). Returns that image's ID.
+    /// </summary>
+    private static async Task<string> PlantInUseImageAsync(PipelineWorkspace workspace, string tag)
+    {
+        var minikube = Path.Combine(workspace.Cluster.BinDirectory, "minikube");
+        using var context = new TempDirectory("planted");
+        context.WriteFile("planted.txt", $"planted {Guid.NewGuid()}\n"); // docker cannot save an image without a layer
+        context.WriteFile("Dockerfile", "FROM scratch\nCOPY planted.txt /planted.txt\n");
+        var planted = $"cpt-planted-{Guid.NewGuid():N}"[..20] + ":1";
+        Assert.Equal(0, (await ProcessRunner.RunAsync("docker", ["build", "-q", "-t", planted, context.Path])).ExitCode);
+        var id = (await ProcessRunner.RunAsync("docker", ["image", "inspect", "--format", "{{.Id}}", planted])).StandardOutput.Trim();
+        var ours = (await ProcessRunner.RunAsync("docker", ["image", "inspect", "--format", "{{.Id}}", tag])).StandardOutput.Trim();
+        try
+        {
+            Assert.Equal(0, (await ProcessRunner.RunAsync("docker", ["tag", planted, tag])).ExitCode);
+            var load = await ProcessRunner.RunAsync(minikube, ["-p", "minikube", "image", "load", tag], workspace.Environment);
+            Assert.True(load.ExitCode == 0, load.ToString());
+        }
+        finally
+        {
+            Assert.Equal(0, (await ProcessRunner.RunAsync("docker", ["tag", ours, tag])).ExitCode);
+            await ProcessRunner.RunAsync("docker", ["rmi", planted]);
+        }
+
+        Assert.Equal(0, (await workspace.KubectlAsync("-n", PipelineWorkspace.Namespace, "set", "image", "deployment/web", $"web={tag}")).ExitCode);
+        Assert.Equal(0, (await workspace.KubectlAsync("-n", PipelineWorkspace.Namespace, "rollout", "status", "deployment/web", "--timeout=30s")).ExitCode);
+        Assert.Equal([$"docker://{id}"], workspace.PodImageIds("web"));
+        return id;
+    }
+
+    [SkippableFact]
     public async Task The_dry_run_plan_says_which_delivery_and_why()
     {
         await using var workspace = await PipelineWorkspace.StartAsync(o => o with { ContainerRuntime = "containerd" });
@@ -170,6 +248,8 @@ public sealed class DeliveryTests
         var run = await BuildProcess.RunAsync([$"--config={workspace.ConfigFile}", "--target=Doctor", "--allow-context=shared-dev"], workspace.Environment);
 
         Assert.Matches($@"pull secret for {System.Text.RegularExpressions.Regex.Escape(registry.Host)}\s+warning\s+none in namespace {PipelineWorkspace.Namespace}", run.StandardOutput);
+        Assert.Contains($"kubectl --context=shared-dev --namespace={PipelineWorkspace.Namespace} create secret docker-registry regcred --docker-server={registry.Host} ", run.StandardOutput);
+        Assert.Contains($"then kubectl --context=shared-dev --namespace={PipelineWorkspace.Namespace} patch serviceaccount default -p '{{\"imagePullSecrets\":[{{\"name\":\"regcred\"}}]}}'", run.StandardOutput);
         Assert.DoesNotContain("minikube profile", run.StandardOutput);
     }
 

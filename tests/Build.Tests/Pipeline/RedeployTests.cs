@@ -95,10 +95,13 @@ public sealed class RedeployTests
         var oldId = await workspace.BuiltImageIdAsync("bot");
         await workspace.Cluster.WaitUntilAsync(_ => workspace.PodImageIds("bot").SequenceEqual([$"docker://{oldId}"]), TimeSpan.FromSeconds(20), "bot to run :latest");
         workspace.Change("bot");
+        var podsBefore = BotPods(workspace);
         await Naive(workspace, latest);
         var newId = await workspace.BuiltImageIdAsync("bot");
-        await Task.Delay(1000);
-        Assert.Equal([$"docker://{oldId}"], workspace.PodImageIds("bot")); // the trap is real in the simulation
+        // Naive waited for the restart's rollout: the pods it made are the final ones, and they run the old image.
+        Assert.NotEqual(oldId, newId);
+        Assert.DoesNotContain(BotPods(workspace), podsBefore.Contains); // the restart replaced every pod...
+        Assert.Equal([$"docker://{oldId}"], workspace.PodImageIds("bot")); // ...with the old image: the trap is real in the simulation
 
         // ... then redeploy the same content: the new image runs.
         var run = await workspace.RunAsync("--target=Redeploy", "--services=bot");
@@ -106,6 +109,12 @@ public sealed class RedeployTests
         Succeeded(run);
         Assert.Equal([$"docker://{newId}"], workspace.PodImageIds("bot"));
     }
+
+    private static List<string> BotPods(PipelineWorkspace workspace) =>
+        workspace.Cluster.GetPods(PipelineWorkspace.Namespace, "app=bot")
+            .Where(pod => pod["metadata"]?["deletionTimestamp"] is null)
+            .Select(pod => (string)pod["metadata"]!["name"]!)
+            .ToList();
 
     /// <summary>The old bash script's way: build :latest, load it, restart, wait.</summary>
     private static async Task Naive(PipelineWorkspace workspace, string latest)
@@ -207,23 +216,6 @@ public sealed class RedeployTests
     }
 
     [SkippableFact]
-    public async Task A_progress_deadline_is_reported_as_such()
-    {
-        await using var workspace = await PipelineWorkspace.StartAsync();
-        workspace.WriteManifest("bot", "IfNotPresent", progressDeadlineSeconds: 3);
-        workspace.WriteDockerfile("bot", ("io.clustersim.exit-code", "1"));
-        await workspace.ApplyManifestsAsync();
-
-        // An allowance larger than the deadline leaves the crash loop to the deadline.
-        var run = await workspace.RunAsync("--target=Redeploy", "--services=bot", "--rollout-timeout=60s", "--fail-after-restarts=50");
-
-        Assert.Equal(1, run.ExitCode);
-        Assert.Contains("Rollout of deployment/bot failed: exceeded its progress deadline.", run.Output);
-        Assert.Matches(@"bot\s+\S+:id-\w{16}\s+\w{12}\s+[\d.]+s\s+loaded [\d.]+s\s+failed: progress deadline", run.Output);
-        Assert.True(run.Elapsed < TimeSpan.FromSeconds(45), $"took {run.Elapsed}");
-    }
-
-    [SkippableFact]
     public async Task A_missing_namespace_is_named_as_such_before_anything_is_built()
     {
         await using var workspace = await PipelineWorkspace.StartAsync();
@@ -315,22 +307,6 @@ public sealed class RedeployTests
         Assert.Null(await workspace.BuiltImageIdAsync("bot"));
         Assert.Equal(0, workspace.ImageLoads);
         Assert.Equal($"{workspace.Image("bot")}:latest", workspace.DeploymentImage("bot"));
-    }
-
-    [SkippableFact]
-    public async Task A_failing_build_names_the_service_and_the_other_build_still_finishes()
-    {
-        await using var workspace = await PipelineWorkspace.StartAsync();
-        await workspace.ApplyManifestsAsync();
-        File.AppendAllText(Path.Combine(Path.GetDirectoryName(workspace.ConfigFile)!, "bot", "Dockerfile"), "COPY missing.txt /missing.txt\n");
-
-        var run = await workspace.RunAsync("--target=Redeploy");
-
-        Assert.Equal(1, run.ExitCode);
-        Assert.Contains("Error: docker build of bot failed:", run.Output);
-        Assert.Contains("missing.txt", run.Output);
-        Assert.NotNull(await workspace.BuiltImageIdAsync("web"));
-        Assert.Equal(0, workspace.ImageLoads);
     }
 
     [SkippableFact]
