@@ -50,6 +50,7 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
 
     public override void Teardown(BuildContext context, ITeardownContext info)
     {
+        context.LogFollowers?.Dispose();
         context.Lock?.Dispose();
         RemoveTemporaryDockerConfigs(context);
         if (!context.Report.IsEmpty)

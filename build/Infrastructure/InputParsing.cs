@@ -20,7 +20,7 @@ public static partial class InputParsing
             _ => throw new BuildInputException($"{source}={value} is not a valid value: use {AcceptedFlags}."),
         };
 
-    /// <summary>A duration such as <c>180s</c>, <c>3m</c>, <c>1m30s</c>, <c>2h</c> or a number of seconds (zero only when <paramref name="allowZero"/>).</summary>
+    /// <summary>A duration such as <c>180s</c>, <c>3m</c>, <c>1m30s</c>, <c>2h</c>, <c>300ms</c> or a number of seconds (zero only when <paramref name="allowZero"/>).</summary>
     public static TimeSpan ParseDuration(string value, string source, bool allowZero = false)
     {
         var text = value.Trim();
@@ -35,7 +35,7 @@ public static partial class InputParsing
             throw new BuildInputException($"{source}={value} is not a duration: use for example 90s, 3m or 1m30s.");
         }
 
-        var total = TimeSpan.FromHours(Number(match, "h")) + TimeSpan.FromMinutes(Number(match, "m")) + TimeSpan.FromSeconds(Number(match, "s"));
+        var total = TimeSpan.FromHours(Number(match, "h")) + TimeSpan.FromMinutes(Number(match, "m")) + TimeSpan.FromSeconds(Number(match, "s")) + TimeSpan.FromMilliseconds(Number(match, "ms"));
         return total > TimeSpan.Zero || allowZero
             ? total
             : throw new BuildInputException($"{source}={value} must be longer than zero.");
@@ -61,6 +61,6 @@ public static partial class InputParsing
     public static IReadOnlyList<string> ParseList(string value) =>
         value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-    [GeneratedRegex(@"^(?:(?<h>\d+)h)?(?:(?<m>\d+)m)?(?:(?<s>\d+)s)?$")]
+    [GeneratedRegex(@"^(?:(?<h>\d+)h)?(?:(?<m>\d+)m(?!s))?(?:(?<s>\d+)s)?(?:(?<ms>\d+)ms)?$")]
     private static partial Regex DurationPattern();
 }
