@@ -19,7 +19,7 @@ namespace Build;
 /// </summary>
 public sealed class BuildContext : FrostingContext
 {
-    private readonly Lazy<RedeployConfig> _config;
+    private Lazy<RedeployConfig> _config;
     private readonly Lock _logLock = new();
 
     public BuildContext(ICakeContext context, BuildCancellation cancellation)
@@ -39,6 +39,20 @@ public sealed class BuildContext : FrostingContext
 
     /// <summary>The services file with the command line's overrides, read when first needed (Setup, for the targets that use it).</summary>
     public RedeployConfig Config => _config.Value;
+
+    /// <summary>
+    /// Watch, before each iteration: the services file as it now stands, narrowed to the services that changed, and a
+    /// fresh start for what tasks hand on (the images built, the manifests applied, the report). What cannot have changed
+    /// stays: the tool environment, the docker config session, the lock, the delivery choice.
+    /// </summary>
+    public void StartIteration(RedeployConfig config)
+    {
+        _config = new Lazy<RedeployConfig>(config);
+        BuiltImages.Clear();
+        AppliedDeployments.Clear();
+        Report = new RunReport();
+        Cluster = null; // the deployments changed since Preflight read them: Rollout reads them again
+    }
 
     /// <summary>Cake's GitHub Actions provider: log groups and the step summary when the run is a GitHub Actions job.</summary>
     public IGitHubActionsProvider GitHub { get; }
@@ -84,8 +98,11 @@ public sealed class BuildContext : FrostingContext
     /// <summary>Set by PruneImages: the pruning it started, which Teardown waits for after the result table and before releasing the lock.</summary>
     public Pruning.BackgroundPruning? Pruning { get; set; }
 
-    /// <summary>What happened to each service, for the summary Teardown prints.</summary>
-    public RunReport Report { get; } = new();
+    /// <summary>What happened to each service, for the summary Teardown prints (Watch: of the current iteration).</summary>
+    public RunReport Report { get; private set; } = new();
+
+    /// <summary>Set by Watch and by Redeploy with --logs=1: the followers of the new pods' logs, which Teardown stops.</summary>
+    public Kubernetes.PodLogFollowers? LogFollowers { get; set; }
 
     // ---- how tools are run: environment and deadline, explicitly ----
 

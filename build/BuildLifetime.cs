@@ -50,6 +50,7 @@ public sealed class BuildLifetime : FrostingLifetime<BuildContext>
 
     public override void Teardown(BuildContext context, ITeardownContext info)
     {
+        context.LogFollowers?.Dispose();
         if (!context.Report.IsEmpty)
         {
             context.Log.Information("");

@@ -26,6 +26,9 @@ public static class ArgumentNames
     public const string TestFilter = "test-filter";
     public const string BenchmarkRounds = "bench-rounds";
     public const string BenchmarkBlobMegabytes = "bench-blob-mb";
+    public const string WatchDebounce = "watch-debounce";
+    public const string WatchPoll = "watch-poll";
+    public const string Logs = "logs";
 }
 
 /// <summary>Who reads an argument.</summary>
@@ -75,6 +78,9 @@ public static class Arguments
         new(ArgumentNames.TestFilter, "none", "dotnet test --filter expression, e.g. FullyQualifiedName~CredsFallback."),
         new(ArgumentNames.BenchmarkRounds, "3", "How many rounds the benchmark runs (it reports medians)."),
         new(ArgumentNames.BenchmarkBlobMegabytes, "50", "Megabytes of random bytes in each benchmark image."),
+        new(ArgumentNames.WatchDebounce, "300ms", "Watch: how long to wait after the last file event before redeploying (e.g. 200ms, 1s)."),
+        new(ArgumentNames.WatchPoll, "none (native file events)", "Watch: poll the files at this interval instead of native events (e.g. 1s; for WSL's /mnt/c or network file systems)."),
+        new(ArgumentNames.Logs, "1 for Watch, 0 for Redeploy", "Follow the logs of the pods running the new images, prefixed [service] (Redeploy: until Ctrl-C) (1/0)."),
     ];
 
     public static ArgumentSpec For(string name) => All.Single(a => a.Name == name);

@@ -93,6 +93,18 @@ public sealed record BuildSettings
     [Argument(ArgumentNames.BenchmarkBlobMegabytes)]
     public int BenchmarkBlobMegabytes { get; init; } = 50;
 
+    /// <summary>Watch: the quiet period after the last file event before an iteration starts.</summary>
+    [Argument(ArgumentNames.WatchDebounce)]
+    public TimeSpan WatchDebounce { get; init; } = TimeSpan.FromMilliseconds(300);
+
+    /// <summary>Watch: the polling interval, or null for native file events.</summary>
+    [Argument(ArgumentNames.WatchPoll)]
+    public TimeSpan? WatchPoll { get; init; }
+
+    /// <summary>Follow the new pods' logs; null: the target's default (Watch yes, Redeploy no).</summary>
+    [Argument(ArgumentNames.Logs)]
+    public bool? FollowLogs { get; init; }
+
     /// <summary>Cake's --dryrun (read from the command line: Cake's own options never reach the arguments).</summary>
     public bool DryRun { get; init; }
 
@@ -137,6 +149,11 @@ public sealed record BuildSettings
             TestFilter = Text(ArgumentNames.TestFilter),
             BenchmarkRounds = Count(ArgumentNames.BenchmarkRounds),
             BenchmarkBlobMegabytes = Count(ArgumentNames.BenchmarkBlobMegabytes),
+            WatchDebounce = Text(ArgumentNames.WatchDebounce) is { } debounce
+                ? InputParsing.ParseDuration(debounce, "--" + ArgumentNames.WatchDebounce, allowZero: true)
+                : TimeSpan.FromMilliseconds(300),
+            WatchPoll = Text(ArgumentNames.WatchPoll) is { } poll ? InputParsing.ParseDuration(poll, "--" + ArgumentNames.WatchPoll) : null,
+            FollowLogs = Value(ArgumentNames.Logs) is { } logs ? InputParsing.ParseFlag(logs, "--" + ArgumentNames.Logs) : null,
             DryRun = CommandLine.IsDryRun(commandLine),
         };
     }

@@ -19,6 +19,7 @@ public static class EnvironmentVariableNames
     public const string XdgDataHome = "XDG_DATA_HOME";
     public const string LocalAppData = "LOCALAPPDATA";
     public const string Ci = "CI";
+    public const string NoColor = "NO_COLOR";
     public const string GitHubActions = "GITHUB_ACTIONS";
     public const string GitHubStepSummary = "GITHUB_STEP_SUMMARY";
     public const string TmpDir = "TMPDIR";

@@ -37,6 +37,9 @@ public sealed record HostEnvironment
     /// <summary><c>CI</c> is set: progress is plain lines, never a spinner.</summary>
     public bool Ci { get; init; }
 
+    /// <summary><c>NO_COLOR</c> is set: no colour codes (Watch's log prefixes included).</summary>
+    public bool NoColor { get; init; }
+
     /// <summary>Reads the variables with <paramref name="variable"/> (Cake's <c>ICakeEnvironment.GetEnvironmentVariable</c>).</summary>
     public static HostEnvironment Read(Func<string, string?> variable, bool isWindows)
     {
@@ -59,6 +62,7 @@ public sealed record HostEnvironment
                 ?? Path.Combine(homeOrCurrent, ".local", "share"),
             ConfigDirectory = Value(EnvironmentVariableNames.XdgConfigHome) ?? Path.Combine(homeOrCurrent, ".config"),
             Ci = Value(EnvironmentVariableNames.Ci) is not null,
+            NoColor = Value(EnvironmentVariableNames.NoColor) is not null,
         };
     }
 

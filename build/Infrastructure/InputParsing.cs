@@ -27,7 +27,7 @@ public static partial class InputParsing
     public static readonly TimeSpan LongestDuration = TimeSpan.FromHours(576);
 
     /// <summary>
-    /// A duration such as <c>180s</c>, <c>3m</c>, <c>1m30s</c>, <c>2h</c> or a number of seconds (zero only when
+    /// A duration such as <c>180s</c>, <c>3m</c>, <c>1m30s</c>, <c>2h</c>, <c>300ms</c> or a number of seconds (zero only when
     /// <paramref name="allowZero"/>), at most <paramref name="longest"/> (<see cref="LongestDuration"/> by default).
     /// </summary>
     public static TimeSpan ParseDuration(string value, string source, bool allowZero = false, TimeSpan? longest = null, TimeSpan? shortest = null)
@@ -42,7 +42,7 @@ public static partial class InputParsing
         // Digits of any length: a value too large for a number type is too long, not malformed.
         var seconds = match.Groups["n"].Success
             ? Number(match, "n")
-            : (Number(match, "h") * 3600) + (Number(match, "m") * 60) + Number(match, "s");
+            : (Number(match, "h") * 3600) + (Number(match, "m") * 60) + Number(match, "s") + (Number(match, "ms") / 1000);
         var limit = longest ?? LongestDuration;
         if (seconds > (decimal)limit.TotalSeconds)
         {
@@ -89,6 +89,6 @@ public static partial class InputParsing
     public static IReadOnlyList<string> ParseList(string value) =>
         value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
-    [GeneratedRegex(@"^(?:(?<n>\d+)|(?:(?<h>\d+)h)?(?:(?<m>\d+)m)?(?:(?<s>\d+)s)?)$")]
+    [GeneratedRegex(@"^(?:(?<n>\d+)|(?:(?<h>\d+)h)?(?:(?<m>\d+)m(?!s))?(?:(?<s>\d+)s)?(?:(?<ms>\d+)ms)?)$")]
     private static partial Regex DurationPattern();
 }

@@ -16,6 +16,9 @@ namespace Build.Tasks;
 [TaskArguments(ArgumentNames.Parallel)]
 public sealed class DockerBuild : AsyncFrostingTask<BuildContext>, IPlannedTask
 {
+    /// <summary>In a Watch, a failure of the first Redeploy is reported and the session still starts.</summary>
+    public override void OnError(Exception exception, BuildContext context) => global::Build.Watch.WatchSession.ContinueIfWatching(context, nameof(DockerBuild), exception);
+
     private const int QuotedLines = 12;
 
     public override async Task RunAsync(BuildContext context)

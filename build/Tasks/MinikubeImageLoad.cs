@@ -9,6 +9,9 @@ namespace Build.Tasks;
 [UsesServicesFile]
 public sealed class MinikubeImageLoad : FrostingTask<BuildContext>, IPlannedTask
 {
+    /// <summary>In a Watch, a failure of the first Redeploy is reported and the session still starts.</summary>
+    public override void OnError(Exception exception, BuildContext context) => global::Build.Watch.WatchSession.ContinueIfWatching(context, nameof(MinikubeImageLoad), exception);
+
     public override void Run(BuildContext context) =>
         (context.Delivery ?? throw new InvalidOperationException("ImageDelivery chooses how images reach the cluster before MinikubeImageLoad."))
             .Deliver(context, context.BuiltImages);

@@ -19,6 +19,9 @@ namespace Build.Tasks;
 [TaskArguments(ArgumentNames.RolloutTimeout, ArgumentNames.ForceRestart, ArgumentNames.RollbackOnFailure, ArgumentNames.FailAfterRestarts)]
 public sealed class Rollout : FrostingTask<BuildContext>, IPlannedTask
 {
+    /// <summary>In a Watch, a failure of the first Redeploy is reported and the session still starts.</summary>
+    public override void OnError(Exception exception, BuildContext context) => global::Build.Watch.WatchSession.ContinueIfWatching(context, nameof(Rollout), exception);
+
     /// <summary>How long verification waits for the pods watch to catch up with a complete rollout before it lists the pods itself.</summary>
     private static readonly TimeSpan PodsCatchUp = TimeSpan.FromSeconds(5);
 

@@ -1,0 +1,345 @@
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+using Build.Configuration;
+using Build.Docker;
+using Build.Infrastructure;
+using Build.Kubernetes;
+using Build.Tasks;
+using Build.Tools;
+using Cake.Core;
+using Cake.Core.Diagnostics;
+
+namespace Build.Watch;
+
+/// <summary>
+/// The inner loop after the first Redeploy: waits for a change to what an image is built from, then runs the same
+/// task bodies Redeploy runs (DockerBuild, MinikubeImageLoad, ApplyManifests when a manifest changed, Rollout) for the
+/// services whose input digest changed, in this process: the tool environment, the docker config session, the lock
+/// and the delivery choice stay. A failure is reported and the session goes on; Ctrl-C ends it.
+/// </summary>
+public sealed class WatchSession(BuildContext context)
+{
+    /// <summary>How often a cluster that stopped answering is asked again.</summary>
+    private static readonly TimeSpan ClusterRetry = TimeSpan.FromSeconds(2);
+
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly Dictionary<string, string?> _digests = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, BuiltImage> _images = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _rolled = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _failed = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _retry = new(StringComparer.Ordinal);
+    private RedeployConfig _config = context.Config;
+    private int _iterations;
+    private bool _clusterAway;
+
+    private string Root => context.Environment.WorkingDirectory.FullPath;
+
+    /// <summary>When the run is a Watch, a failure of a task of its first Redeploy is reported and the session still starts.</summary>
+    public static void ContinueIfWatching(BuildContext context, string task, Exception exception)
+    {
+        if (context.Intent.Target != nameof(Tasks.Watch) || !IsIterationFailure(exception))
+        {
+            ExceptionDispatchInfo.Throw(exception);
+        }
+
+        context.LogText($"{task}: {exception.Message}", LogLevel.Error);
+    }
+
+    public async Task RunAsync()
+    {
+        var sources = new WatchedSources(_config);
+        using var events = FileEvents.Start(sources.Roots, context.Settings.WatchPoll, line => context.LogText(line, LogLevel.Warning));
+        var followLogs = context.Settings.FollowLogs ?? true;
+        if (followLogs)
+        {
+            context.LogFollowers ??= new PodLogFollowers(context, Colour);
+        }
+
+        Remember(context.BuiltImages, wholeLog: false);
+        EndIteration(); // the first Redeploy's table
+        foreach (var service in _config.Services)
+        {
+            _digests[service.Name] = Digest(service);
+        }
+
+        context.LogText($"Watch: watching {string.Join(", ", _config.Services.Select(s => s.Name))} ({events.Mode}, {Millis(context.Settings.WatchDebounce)} quiet before a redeploy); Ctrl-C ends.");
+        try
+        {
+            while (true)
+            {
+                var paths = events.WaitForQuiet(context.Settings.WatchDebounce, context.Cancellation.Token, _clusterAway ? ClusterRetry : null);
+                context.Cancellation.ThrowIfCancellationRequested();
+                if (paths is null)
+                {
+                    if (ClusterIsBack() && ToRedeploy(SourceChange.None) is { Count: > 0 } retry)
+                    {
+                        await IterateAsync(retry, SourceChange.None, Stopwatch.StartNew());
+                    }
+
+                    continue;
+                }
+
+                var started = Stopwatch.StartNew();
+                var change = sources.Classify(paths, Root);
+                if (change.ServicesFile && Reload() is { } reloaded)
+                {
+                    sources = new WatchedSources(_config = reloaded);
+                    events.Rewatch(sources.Roots);
+                    change = sources.Classify(paths, Root) with { ServicesFile = true };
+                }
+
+                var services = ToRedeploy(change);
+                if (services.Count == 0 && change.Manifests.Count == 0)
+                {
+                    continue;
+                }
+
+                await IterateAsync(services, change, started);
+            }
+        }
+        catch (Exception exception) when (exception is BuildCancelledException or OperationCanceledException)
+        {
+            context.LogText("");
+            context.LogText(Summary());
+            context.Cancellation.ThrowIfCancellationRequested();
+            throw;
+        }
+    }
+
+    private bool Colour => Progress.IsInteractive(context.GitHub.IsRunningOnGitHubActions || context.Host.Ci) && !context.Host.NoColor;
+
+    /// <summary>The services to redeploy: those a changed path belongs to whose input digest changed, in the file's order, and those left to retry.</summary>
+    private List<ServiceConfig> ToRedeploy(SourceChange change)
+    {
+        var result = new List<ServiceConfig>();
+        foreach (var service in _config.Services)
+        {
+            var retry = _retry.Remove(service.Name);
+            var reloaded = change.ServicesFile && !_digests.ContainsKey(service.Name);
+            if (!change.Services.TryGetValue(service.Name, out var paths) && !retry && !change.ServicesFile)
+            {
+                continue;
+            }
+
+            var digest = Digest(service);
+            var same = digest is not null && _digests.GetValueOrDefault(service.Name) == digest;
+            if (same && !retry && !reloaded)
+            {
+                if (paths is not null)
+                {
+                    context.Log.Verbose("Watch: {0}: {1} saved, but no byte it builds from changed: not rebuilt.", service.Name, string.Join(", ", paths.Take(3)));
+                }
+
+                continue;
+            }
+
+            _digests[service.Name] = digest;
+            result.Add(service);
+            context.LogText(paths is not null ? SourceChange.Why(service.Name, paths)
+                : retry ? $"{service.Name}: redeployed again (its last iteration did not reach the cluster)"
+                : $"{service.Name}: its entry in {Path.GetFileName(_config.FilePath)} changed");
+        }
+
+        foreach (var manifest in change.Manifests)
+        {
+            context.LogText($"{manifest} changed: applied again");
+        }
+
+        return result;
+    }
+
+    private async Task IterateAsync(IReadOnlyList<ServiceConfig> services, SourceChange change, Stopwatch started)
+    {
+        _iterations++;
+        context.StartIteration(_config with { Services = services });
+        var failures = new List<string>();
+        try
+        {
+            if (services.Count > 0)
+            {
+                await Step(nameof(DockerBuild), failures, () => new DockerBuild().RunAsync(context));
+                if (context.BuiltImages.Count > 0)
+                {
+                    await Step(nameof(MinikubeImageLoad), failures, () => Run(new MinikubeImageLoad().Run));
+                }
+            }
+
+            var built = context.BuiltImages.ToList();
+            foreach (var image in built)
+            {
+                _images[image.Service.Name] = image;
+            }
+
+            if (change.Manifests.Count > 0)
+            {
+                // As Deploy: every service's image set to its tag, so applying changes nothing else.
+                context.BuiltImages.AddRange(_images.Values.Where(i => built.All(b => b.Service.Name != i.Service.Name)).Select(i => i with { Reused = true }));
+                await Step(nameof(ApplyManifests), failures, () => Run(new ApplyManifests().Run));
+            }
+
+            if (context.BuiltImages.Count > 0)
+            {
+                await Step(nameof(Rollout), failures, () => Run(new Rollout().Run));
+            }
+        }
+        finally
+        {
+            Remember(context.BuiltImages.Where(i => context.Report.For(i.Service.Name).Rollout.State == RolloutResult.RolledOut), wholeLog: true);
+            foreach (var report in services.Select(s => context.Report.For(s.Name)))
+            {
+                if (report.Rollout.State == RolloutResult.RolledOut)
+                {
+                    _rolled[report.Service] = _rolled.GetValueOrDefault(report.Service) + 1;
+                }
+                else if (failures.Count > 0)
+                {
+                    _failed[report.Service] = _failed.GetValueOrDefault(report.Service) + 1;
+                }
+            }
+        }
+
+        if (failures.Count > 0 && !ClusterAnswers())
+        {
+            _clusterAway = true;
+            _retry.UnionWith(services.Select(s => s.Name));
+            context.LogText($"Watch: the cluster does not answer; waiting for it (asking every {ClusterRetry.TotalSeconds:0}s), then {string.Join(", ", services.Select(s => s.Name))} is redeployed again.", LogLevel.Warning);
+        }
+
+        EndIteration();
+        context.LogText(failures.Count == 0
+            ? $"Watch: iteration {_iterations} done in {started.Elapsed.TotalSeconds:0.0}s; watching for changes."
+            : $"Watch: iteration {_iterations} failed ({string.Join("; ", failures)}); the cluster keeps what the table says. Watching for the next change.");
+    }
+
+    /// <summary>Runs one task body; its failure is reported (once, by the task or here) and recorded, and the iteration goes on.</summary>
+    private async Task Step(string task, List<string> failures, Func<Task> body)
+    {
+        try
+        {
+            await body();
+        }
+        catch (Exception exception) when (IsIterationFailure(exception) && !context.Cancellation.IsCancellationRequested)
+        {
+            context.LogText($"{task}: {exception.Message}", LogLevel.Error);
+            failures.Add($"{task} failed");
+        }
+    }
+
+    private Task Run(Action<BuildContext> body)
+    {
+        body(context);
+        return Task.CompletedTask;
+    }
+
+    private static bool IsIterationFailure(Exception exception) =>
+        exception is PipelineException or BuildInputException or CakeException or ToolFailedException or ToolTimeoutException or ToolNotFoundException
+            or IOException;
+
+    /// <summary>Remembers the images now running, and follows the logs of their pods.</summary>
+    private void Remember(IEnumerable<BuiltImage> images, bool wholeLog)
+    {
+        var deployments = context.Cluster?.Deployments;
+        foreach (var image in images)
+        {
+            _images[image.Service.Name] = image;
+            var selector = deployments?.GetValueOrDefault(image.Service.Deployment)?.SelectorText;
+            context.LogFollowers?.Follow(image.Service.Name, selector ?? SelectorOf(image.Service), image.Service.Container, image.Reference, wholeLog);
+        }
+    }
+
+    private string SelectorOf(ServiceConfig service)
+    {
+        try
+        {
+            return context.KubectlGetDeployments(context.Kubectl(Deadlines.Quick)).GetValueOrDefault(service.Deployment)?.SelectorText ?? $"app={service.Name}";
+        }
+        catch (Exception exception) when (IsIterationFailure(exception))
+        {
+            return $"app={service.Name}";
+        }
+    }
+
+    /// <summary>Prints the iteration's table (as Redeploy prints it) and starts a fresh report, so Teardown does not print it again.</summary>
+    private void EndIteration()
+    {
+        if (!context.Report.IsEmpty)
+        {
+            context.LogText("");
+            context.LogTable(context.Report.ToTable());
+        }
+
+        context.StartIteration(_config);
+    }
+
+    /// <summary>The services file again; a mistake in it, or a change to what the session holds, is reported and the previous file stays.</summary>
+    private RedeployConfig? Reload()
+    {
+        RedeployConfig reloaded;
+        try
+        {
+            reloaded = RedeployConfig.Load(_config.FilePath).WithOverrides(context.Settings);
+        }
+        catch (BuildInputException exception)
+        {
+            context.LogText($"Watch: {exception.Message} The previous services file stays in force.", LogLevel.Error);
+            return null;
+        }
+
+        var held = new[]
+        {
+            ("namespace", _config.Namespace, reloaded.Namespace), ("kubeContext", _config.KubeContext, reloaded.KubeContext),
+            ("minikubeProfile", _config.MinikubeProfile, reloaded.MinikubeProfile), ("imageDelivery", _config.ImageDelivery.ToString(), reloaded.ImageDelivery.ToString()),
+            ("registry", _config.Registry?.ToString(), reloaded.Registry?.ToString()),
+        }.Where(f => f.Item2 != f.Item3).Select(f => f.Item1).ToList();
+        if (held.Count > 0)
+        {
+            context.LogText($"Watch: {Path.GetFileName(_config.FilePath)} changes {string.Join(", ", held)}, which this session holds (lock, delivery); restart Watch to use it. The previous services file stays in force.", LogLevel.Error);
+            return null;
+        }
+
+        context.LogText($"Watch: {Path.GetFileName(_config.FilePath)} reloaded: {string.Join(", ", reloaded.Services.Select(s => s.Name))}.");
+        foreach (var service in reloaded.Services.Where(s => !_config.Services.Contains(s)))
+        {
+            _digests.Remove(service.Name); // a new or changed entry: redeployed
+        }
+
+        return reloaded;
+    }
+
+    private static string? Digest(ServiceConfig service) =>
+        BuildInputs.ReadDockerfile(service) is { } dockerfile ? BuildInputs.Content(service, dockerfile)?.Hash : null;
+
+    private bool ClusterAnswers()
+    {
+        try
+        {
+            context.KubectlGetDeployments(context.Kubectl(Deadlines.Preflight, Deadlines.PreflightRequest));
+            return true;
+        }
+        catch (Exception exception) when (exception is ToolFailedException or ToolTimeoutException)
+        {
+            return false;
+        }
+    }
+
+    private bool ClusterIsBack()
+    {
+        if (!ClusterAnswers())
+        {
+            return false;
+        }
+
+        _clusterAway = false;
+        context.LogText($"Watch: the cluster answers again; redeploying {string.Join(", ", _retry)}.");
+        return true;
+    }
+
+    private string Summary()
+    {
+        var rolled = _rolled.Count == 0 ? "nothing rolled out" : "rolled out " + string.Join(", ", _rolled.Select(r => r.Value == 1 ? r.Key : $"{r.Key} ({r.Value}x)"));
+        var failed = _failed.Count == 0 ? "" : "; failed: " + string.Join(", ", _failed.Select(r => r.Value == 1 ? r.Key : $"{r.Key} ({r.Value}x)"));
+        return $"Watch: ended after {_clock.Elapsed.TotalMinutes:0}m{_clock.Elapsed.Seconds:00}s: {_iterations} iteration(s), {rolled}{failed}.";
+    }
+
+    private static string Millis(TimeSpan span) => $"{span.TotalMilliseconds:0}ms";
+}
