@@ -46,7 +46,9 @@ public sealed class ClusterLock : FrostingTask<BuildContext>, IPlannedTask
             }
             else
             {
-                inTheWay = TryLease(context, me, out var done);
+                // A run that changes nothing in the cluster (DockerBuild alone) needs no Lease and no cluster to ask.
+                var done = true;
+                inTheWay = context.Intent.ChangesCluster ? TryLease(context, me, out done) : null;
                 if (done)
                 {
                     if (announced)

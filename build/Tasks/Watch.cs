@@ -13,7 +13,7 @@ namespace Build.Tasks;
 [TaskArguments(ArgumentNames.WatchDebounce, ArgumentNames.WatchPoll, ArgumentNames.Logs)]
 public sealed class Watch : AsyncFrostingTask<BuildContext>, IPlannedTask
 {
-    public override Task RunAsync(BuildContext context) => new WatchSession(context).RunAsync();
+    public override Task RunAsync(BuildContext context) => new WatchSession(context, new WatchOptions(context.Settings.WatchDebounce, context.Settings.WatchPoll, context.Settings.FollowLogs ?? true)).RunAsync();
 
     public IEnumerable<string> DescribePlan(BuildContext context)
     {

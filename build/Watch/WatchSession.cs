@@ -17,7 +17,10 @@ namespace Build.Watch;
 /// services whose input digest changed, in this process: the tool environment, the docker config session, the lock
 /// and the delivery choice stay. A failure is reported and the session goes on; Ctrl-C ends it.
 /// </summary>
-public sealed class WatchSession(BuildContext context)
+/// <summary>What the Watch task read from its arguments: the quiet period, polling (null: native events), and whether to follow logs.</summary>
+public sealed record WatchOptions(TimeSpan Debounce, TimeSpan? Poll, bool FollowLogs);
+
+public sealed class WatchSession(BuildContext context, WatchOptions options)
 {
     /// <summary>How often a cluster that stopped answering is asked again.</summary>
     private static readonly TimeSpan ClusterRetry = TimeSpan.FromSeconds(2);
@@ -48,8 +51,8 @@ public sealed class WatchSession(BuildContext context)
     public async Task RunAsync()
     {
         var sources = new WatchedSources(_config);
-        using var events = FileEvents.Start(sources.Roots, context.Settings.WatchPoll, line => context.LogText(line, LogLevel.Warning));
-        var followLogs = context.Settings.FollowLogs ?? true;
+        using var events = FileEvents.Start(sources.Roots, options.Poll, line => context.LogText(line, LogLevel.Warning));
+        var followLogs = options.FollowLogs;
         if (followLogs)
         {
             context.LogFollowers ??= new PodLogFollowers(context, Colour);
@@ -62,12 +65,12 @@ public sealed class WatchSession(BuildContext context)
             _digests[service.Name] = Digest(service);
         }
 
-        context.LogText($"Watch: watching {string.Join(", ", _config.Services.Select(s => s.Name))} ({events.Mode}, {Millis(context.Settings.WatchDebounce)} quiet before a redeploy); Ctrl-C ends.");
+        context.LogText($"Watch: watching {string.Join(", ", _config.Services.Select(s => s.Name))} ({events.Mode}, {Millis(options.Debounce)} quiet before a redeploy); Ctrl-C ends.");
         try
         {
             while (true)
             {
-                var paths = events.WaitForQuiet(context.Settings.WatchDebounce, context.Cancellation.Token, _clusterAway ? ClusterRetry : null);
+                var paths = events.WaitForQuiet(options.Debounce, context.Cancellation.Token, _clusterAway ? ClusterRetry : null);
                 context.Cancellation.ThrowIfCancellationRequested();
                 if (paths is null)
                 {
