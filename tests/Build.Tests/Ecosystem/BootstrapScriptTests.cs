@@ -49,7 +49,7 @@ public sealed class BootstrapScriptTests
         var result = await BootstrapScripts.RunAsync(script, Root, ["--target=Redeploy", "--tree"]);
 
         Assert.True(result.ExitCode == 0, result.ToString());
-        AssertChain(result.StandardOutput, "Redeploy", "Rollout", "MinikubeImageLoad", "DockerBuild", "CredsFallback");
+        AssertChain(result.StandardOutput, "Watch", "Redeploy", "PruneImages", "Rollout", "MinikubeImageLoad", "DockerBuild", "CredsFallback"); // Watch is built on Redeploy, so the tree is rooted there
     }
 
     [SkippableTheory]
