@@ -34,7 +34,7 @@ public sealed class DeliveryTests
 
         Succeeded(first);
         Assert.Contains("ImageDelivery: docker-env: minikube profile minikube runs the docker runtime on one node, so images are built in its Docker daemon", first.StandardOutput);
-        Assert.Contains("MinikubeImageLoad: nothing to load: the images were built in minikube's own Docker daemon (docker-env).", first.StandardOutput);
+        Assert.Contains("MinikubeImageLoad: nothing to load: the images were built in minikube's own Docker daemon (docker-env), which has them.", first.StandardOutput);
         Assert.Equal(0, workspace.ImageLoads);
         foreach (var service in PipelineWorkspace.Services)
         {

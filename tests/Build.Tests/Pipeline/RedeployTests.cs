@@ -57,7 +57,7 @@ public sealed class RedeployTests
         Assert.Equal((botRollouts, webRollouts), (workspace.Rollouts("bot"), workspace.Rollouts("web")));
         Assert.Contains("[bot] inputs unchanged since the build of", run.StandardOutput);
         Assert.DoesNotContain("Step 1/", run.StandardOutput);
-        Assert.Contains("is already on the node; not loaded.", run.StandardOutput);
+        Assert.Contains($"MinikubeImageLoad: deployment/bot already runs {workspace.DeploymentImage("bot")}, so the node has it; not loaded.", run.StandardOutput);
         Assert.Contains("Rollout: deployment/bot already runs", run.StandardOutput);
         Assert.Contains("not restarted.", run.StandardOutput);
     }
