@@ -30,6 +30,13 @@ public sealed class PruneImages : FrostingTask<BuildContext>, IPlannedTask
             return;
         }
 
+        // Only a run that made a new image leaves an old one behind: a no-op costs no listing (Prune does it on demand).
+        if (context.BuiltImages.All(image => image.Reused))
+        {
+            context.Log.Verbose("PruneImages: no new image, so nothing new to prune.");
+            return;
+        }
+
         context.Pruning = BackgroundPruning.Start(context, delivery.ImageStores(context, context.Settings.PruneRegistry), context.Settings.KeepImages);
     }
 

@@ -17,7 +17,7 @@ public sealed partial class ScaleTests
     private const string Namespace = "scale-ns";
 
     [SkippableFact]
-    public async Task With_twenty_services_a_no_op_makes_at_most_ten_tool_calls_and_a_one_service_change_at_most_seventeen()
+    public async Task With_twenty_services_a_no_op_makes_at_most_ten_tool_calls_and_a_one_service_change_at_most_twenty()
     {
         DockerDaemon.Require();
         Requirements.RequireTool("kubectl", "the gcloud SDK's kubectl dispatcher, or any kubectl 1.29-1.33");
@@ -65,14 +65,17 @@ public sealed partial class ScaleTests
             // run must have been seen calling each tool, or the counts below mean nothing.
             foreach (var (name, calls) in new[] { ("no-op", noOpCalls), ("one change", oneChangeCalls) })
             {
-                Assert.True(new[] { "docker", "kubectl", "minikube" }.All(tool => calls.GetValueOrDefault(tool) > 0), $"{name}: {Describe(calls)}");
+                // minikube only where it must be: a no-op on the profile's own context needs none (issue 18).
+                var expected = name == "no-op" ? new[] { "docker", "kubectl" } : new[] { "docker", "kubectl", "minikube" };
+                Assert.True(expected.All(tool => calls.GetValueOrDefault(tool) > 0), $"{name}: {Describe(calls)}");
             }
 
             Assert.True(noOpCalls.Values.Sum() <= 10, $"no-op: {Describe(noOpCalls)}");
             // Take the lease (created here: Deploy made the namespace, so it had nowhere to keep one), and give it up.
             Assert.Equal(2, Regex.Matches(noOp.StandardOutput, @"Executing: \S*kubectl.* ""?(create|replace)""? ""?--filename=-").Count);
             // Both include the cluster's lock: read the Lease, take it, give it up (kubectl 3).
-            Assert.True(oneChangeCalls.Values.Sum() <= 17, $"one change: {Describe(oneChangeCalls)}");
+            // Pruning (issue 19) lists the daemon, the node and the ReplicaSets after a change: 3 more than issue 18 counted.
+            Assert.True(oneChangeCalls.Values.Sum() <= 20, $"one change: {Describe(oneChangeCalls)}");
             Assert.Equal(1, oneChangeCalls.GetValueOrDefault("docker image build"));
             Assert.Single(cluster.MinikubeCalls.Skip(MinikubeCallsBefore(cluster, oneChange)), c => c.Arguments.Contains("load"));
             Assert.Contains("Rollout: deployment/svc07 container svc07:", oneChange.StandardOutput);
