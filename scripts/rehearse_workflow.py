@@ -117,7 +117,8 @@ def main():
         "RUNNER_OS": "Linux", "RUNNER_TEMP": a.temp, "GITHUB_WORKSPACE": workspace, "GITHUB_RUN_ID": "4242",
         "GITHUB_RUN_ATTEMPT": "1", "GITHUB_WORKFLOW": workflow.get("name", a.workflow), "DOTNET_ROOT": dotnet_dir, **files,
     }
-    for passed in ("NUGET_CERT_REVOCATION_MODE", "http_proxy", "https_proxy", "no_proxy", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY"):
+    # The machine's own network set-up (its proxy and the CA bundle it trusts), as a runner has its own.
+    for passed in ("NUGET_CERT_REVOCATION_MODE", "NODE_EXTRA_CA_CERTS", "SSL_CERT_FILE", "SSL_CERT_DIR", "CURL_CA_BUNDLE", "REQUESTS_CA_BUNDLE", "http_proxy", "https_proxy", "no_proxy", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY"):
         if passed in os.environ:
             env[passed] = os.environ[passed]
     if a.runner_docker:
