@@ -34,8 +34,14 @@ public sealed record RunIntent(string Target, IReadOnlyList<string> Tasks)
     /// <summary>The run rolls deployments out.</summary>
     public bool RollsOut => Runs(nameof(Rollout));
 
-    /// <summary>Preflight reads every deployment for Rollout (after ApplyManifests, Rollout reads them again instead).</summary>
+    /// <summary>Preflight reads every deployment for Rollout, and they must exist (after ApplyManifests, Rollout reads them again instead).</summary>
     public bool ReadsDeploymentsFirst => RollsOut && !AppliesManifests;
+
+    /// <summary>
+    /// Preflight reads the deployments there are: for Rollout, and for the delivery, since an image a deployment
+    /// already runs is on the node and needs no minikube process (a Deploy reads them too, before it applies).
+    /// </summary>
+    public bool ReadsDeployments => ChangesCluster && (RollsOut || DeliversImages);
 
     private bool Runs(string task) => Tasks.Contains(task, StringComparer.Ordinal);
 }

@@ -9,6 +9,7 @@ namespace Build.Infrastructure;
 /// </summary>
 public sealed class BuildCancellation : IDisposable
 {
+    private static readonly AsyncLocal<bool> CleaningUp = new();
     private readonly CancellationTokenSource _source = new();
     private readonly List<PosixSignalRegistration> _registrations = [];
     private int _exitCode;
@@ -36,6 +37,26 @@ public sealed class BuildCancellation : IDisposable
             Signal = signal;
             _source.Cancel();
         }
+    }
+
+    /// <summary>True inside <see cref="Cleanup"/>.</summary>
+    public static bool IsCleaningUp => CleaningUp.Value;
+
+    /// <summary>
+    /// Marks a step that cleans up after the run (giving up the cluster's lock): the processes it starts still start,
+    /// and are not killed, after a Ctrl-C, so that a cancelled run leaves no lock behind. Each has its own short deadline.
+    /// Dispose the result to end the step.
+    /// </summary>
+    public static IDisposable Cleanup()
+    {
+        var outer = CleaningUp.Value;
+        CleaningUp.Value = true;
+        return new EndOfCleanup(outer);
+    }
+
+    private sealed class EndOfCleanup(bool outer) : IDisposable
+    {
+        public void Dispose() => CleaningUp.Value = outer;
     }
 
     /// <summary>The exit code of a cancelled run, else <paramref name="exitCode"/>.</summary>

@@ -6,7 +6,7 @@ namespace Build.Infrastructure;
 /// <summary>
 /// Cake's process runner, plus: every process it starts is killed when the build is cancelled, no new one
 /// starts after that, and a process killed that way reports the cancellation (a <see cref="BuildCancelledException"/>)
-/// instead of an exit code. Registered in place of the default runner, so every tool and alias goes through it.
+/// instead of an exit code (except inside <see cref="BuildCancellation.Cleanup"/>). Registered in place of the default runner, so every tool and alias goes through it.
 /// </summary>
 public sealed class CancellableProcessRunner : IProcessRunner
 {
@@ -23,6 +23,11 @@ public sealed class CancellableProcessRunner : IProcessRunner
 
     public IProcess Start(FilePath filePath, ProcessSettings settings)
     {
+        if (BuildCancellation.IsCleaningUp)
+        {
+            return _inner.Start(filePath, settings); // a cleanup step: it runs after a Ctrl-C too, bounded by its own deadline
+        }
+
         _cancellation.ThrowIfCancellationRequested();
         var process = _inner.Start(filePath, settings);
         if (process is null)

@@ -27,6 +27,13 @@ public static class Deadlines
     /// <summary>All of a pruning together: best effort, it never holds the lock (or the run's end) for long.</summary>
     public static readonly TimeSpan Prune = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Giving up the cluster's lock at the end of a run (kubectl gets half as its request timeout): a cluster that
+    /// answers does it in well under a second, and one that does not must not hold the run's end; the Lease then
+    /// expires by itself.
+    /// </summary>
+    public static readonly TimeSpan LeaseRelease = TimeSpan.FromSeconds(3);
+
     /// <summary>Loading is slow for big images; this only bounds a hung minikube.</summary>
     public static readonly TimeSpan ImageLoad = TimeSpan.FromMinutes(15);
 }

@@ -34,7 +34,7 @@ public sealed class ClusterLease : IDisposable
     private readonly int _transitions;
     private readonly Action<string> _warn;
     private readonly CancellationTokenSource _stop = new();
-    private readonly Lock _gate = new();
+    private readonly Lock _gate = new(); // renewals and the release, one at a time
     private readonly Task _renewals;
     private string? _resourceVersion;
 
@@ -95,45 +95,59 @@ public sealed class ClusterLease : IDisposable
         }
     }
 
-    /// <summary>Stops renewing and gives the lease up (an empty holder), unless another run has it by now. Never throws.</summary>
+    /// <summary>
+    /// Stops renewing and gives the lease up (an empty holder), unless another run has it by now, after a Ctrl-C too.
+    /// It waits for neither a renewal the cluster is slow to answer nor more than <see cref="Deadlines.LeaseRelease"/>
+    /// for the release: the lease then expires by itself, which is said. Never throws.
+    /// </summary>
     public void Dispose()
     {
         _stop.Cancel();
+        bool stopped;
         try
         {
-            _renewals.Wait(Deadlines.Preflight);
+            stopped = _renewals.Wait(TimeSpan.FromMilliseconds(500));
         }
         catch (AggregateException)
         {
-            // The loop only ends by cancellation.
+            stopped = true; // a renewal that failed in a way not retried (a Ctrl-C killed its kubectl)
+        }
+
+        if (!stopped)
+        {
+            // A renewal is still waiting for the cluster; the loop stops after it.
+            Warn("the cluster is slow to answer its renewal");
+            return;
         }
 
         lock (_gate)
         {
-            if (_resourceVersion is null)
+            if (_resourceVersion is { } version && Release(version) is { } problem)
             {
-                return;
-            }
-
-            try
-            {
-                var now = DateTimeOffset.UtcNow;
-                var result = Write(_context, _kubectl(Deadlines.Preflight), "replace",
-                    RedeployLease.Manifest(_namespace, null, _duration, _acquired, now, _transitions, _resourceVersion));
-                if (!result.Succeeded && !KubectlErrors.IsConflict(result))
-                {
-                    _warn($"ClusterLock: could not give up the Lease {RedeployLease.Name} ({string.Join(" ", result.LastLines(1))}); it is free {KubectlRunner.Seconds(_duration)} after its last renewal.");
-                }
-            }
-            catch (Exception exception) when (exception is ToolTimeoutException or ToolNotFoundException)
-            {
-                _warn($"ClusterLock: could not give up the Lease {RedeployLease.Name} ({exception.Message}); it is free {KubectlRunner.Seconds(_duration)} after its last renewal.");
+                Warn(problem);
             }
 
             _resourceVersion = null;
         }
+    }
 
-        _stop.Dispose();
+    private void Warn(string problem) =>
+        _warn($"ClusterLock: could not give up the Lease {RedeployLease.Name} ({problem}); it is free {KubectlRunner.Seconds(_duration)} after its last renewal.");
+
+    /// <summary>Writes the lease with no holder; what kept it from that, or null.</summary>
+    private string? Release(string version)
+    {
+        try
+        {
+            using var cleanup = BuildCancellation.Cleanup();
+            var result = Write(_context, _kubectl(Deadlines.LeaseRelease), "replace",
+                RedeployLease.Manifest(_namespace, null, _duration, _acquired, DateTimeOffset.UtcNow, _transitions, version));
+            return result.Succeeded || KubectlErrors.IsConflict(result) ? null : string.Join(" ", result.LastLines(1));
+        }
+        catch (Exception exception)
+        {
+            return exception.Message; // a hung or missing kubectl: the lease expires by itself
+        }
     }
 
     private async Task RenewUntilStoppedAsync()

@@ -87,7 +87,7 @@ public sealed class ClusterLock : FrostingTask<BuildContext>, IPlannedTask
         done = true;
         try
         {
-            var (attempt, lease, held) = ClusterLease.TryAcquire(context, deadline => context.Kubectl(deadline, Deadlines.PreflightRequest), config.Namespace, me,
+            var (attempt, lease, held) = ClusterLease.TryAcquire(context, deadline => context.Kubectl(deadline, deadline < 2 * Deadlines.PreflightRequest ? deadline / 2 : Deadlines.PreflightRequest), config.Namespace, me,
                 context.Settings.LockLease, warning => context.LogText(warning, LogLevel.Warning));
             switch (attempt)
             {

@@ -37,7 +37,7 @@ public sealed class Preflight : AsyncFrostingTask<BuildContext>, IPlannedTask
         var kubectl = context.Kubectl(Deadlines.Preflight, Deadlines.PreflightRequest);
         var profile = Check(statusFirst, () => context.MinikubeStatus(context.Minikube(Deadlines.Preflight)), "minikube status");
         var @namespace = Check(touchesCluster, () => context.KubectlGetJson(kubectl, "namespace", config.Namespace), "kubectl", config, context.KubeconfigFacts);
-        var deployments = Check(needsDeployments, () => context.KubectlGetDeployments(kubectl), "kubectl", config, context.KubeconfigFacts);
+        var deployments = Check(context.Intent.ReadsDeployments || needsDeployments, () => context.KubectlGetDeployments(kubectl), "kubectl", config, context.KubeconfigFacts);
 
         var problems = new List<string>();
         var (namespaceObject, clusterProblem) = await @namespace;
@@ -80,10 +80,11 @@ public sealed class Preflight : AsyncFrostingTask<BuildContext>, IPlannedTask
             throw new BuildInputException(string.Join("\n", problems.Distinct()));
         }
 
-        context.Cluster = new ClusterState(found ?? new Dictionary<string, DeploymentInfo>());
+        // Outside a run that needs them, the deployments are a hint only (a namespace Deploy has yet to create has none).
+        context.Cluster = new ClusterState(deploymentsProblem is null ? found ?? new Dictionary<string, DeploymentInfo>() : new Dictionary<string, DeploymentInfo>());
         context.Log.Verbose("Preflight: minikube profile {0}: {1}.", config.MinikubeProfile,
             !usesMinikube ? "not used" : status is not null ? $"minikube status: {status.Detail}" : $"{profileConfig!.Path} read, and its API server answers");
-        context.Log.Information("Preflight: {0} ({1:0.0}s).", Summary(config, usesMinikube, touchesCluster, found is not null), clock.Elapsed.TotalSeconds);
+        context.Log.Information("Preflight: {0} ({1:0.0}s).", Summary(config, usesMinikube, touchesCluster, needsDeployments && found is not null), clock.Elapsed.TotalSeconds);
     }
 
     public IEnumerable<string> DescribePlan(BuildContext context)
