@@ -15,6 +15,9 @@ namespace Build.Delivery;
 /// </summary>
 public sealed class LoadDelivery(DeliveryChoice choice, ToolEnvironment docker) : NodeDelivery(choice, docker)
 {
+    /// <summary>What the node listed right after this run's load: pruning starts from it instead of asking again.</summary>
+    private NodeImages? _afterLoad;
+
     public override void Deliver(BuildContext context, IReadOnlyList<BuiltImage> images)
     {
         var profile = context.Config.MinikubeProfile;
@@ -34,14 +37,14 @@ public sealed class LoadDelivery(DeliveryChoice choice, ToolEnvironment docker) 
             context.LogLine("minikube", line);
         }
 
-        Confirm(context, toLoad, new(DeliveryState.Loaded, Took: clock.Elapsed));
+        _afterLoad = Confirm(context, toLoad, new(DeliveryState.Loaded, Took: clock.Elapsed));
     }
 
     /// <summary>The local daemon built them, and the node has the loaded copies (minikube cannot say when an image was made: the local daemon can).</summary>
     public override IReadOnlyList<Pruning.IImageStore> ImageStores(BuildContext context, bool registry)
     {
         var local = new Pruning.DockerStore(context, DockerEnvironment, "local daemon");
-        return [local, new Pruning.NodeStore(context, context.Minikube, local)];
+        return [local, new Pruning.NodeStore(context, context.Minikube, local, _afterLoad?.All)];
     }
 
     public override string DeliverPlan(BuildContext context) =>

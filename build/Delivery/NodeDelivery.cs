@@ -42,9 +42,9 @@ public abstract class NodeDelivery(DeliveryChoice choice, ToolEnvironment docker
 
     /// <summary>
     /// Asks the node (one <c>minikube image ls</c>) whether it has each image under its tag, records it in the report
-    /// (<paramref name="state"/> for those it has), and fails naming those it lacks.
+    /// (<paramref name="state"/> for those it has), and fails naming those it lacks. Returns the listing.
     /// </summary>
-    protected static void Confirm(BuildContext context, IReadOnlyList<BuiltImage> images, Outcome<DeliveryState> state)
+    protected static NodeImages Confirm(BuildContext context, IReadOnlyList<BuiltImage> images, Outcome<DeliveryState> state)
     {
         var profile = context.Config.MinikubeProfile;
         var node = context.MinikubeImageList(context.Minikube(Deadlines.Quick));
@@ -61,6 +61,8 @@ public abstract class NodeDelivery(DeliveryChoice choice, ToolEnvironment docker
                 (state.State == DeliveryState.Loaded ? " (minikube image load exited 0 all the same)" : "") +
                 $". Check with: minikube -p {profile} image ls.")));
         }
+
+        return node;
     }
 
     public override string? ImageHint(PodProblem problem, HintContext where) => problem.Reason switch

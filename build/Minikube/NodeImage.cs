@@ -25,8 +25,11 @@ public sealed record NodeImage(
 }
 
 /// <summary>The node's images by tag, comparing references the way docker normalises them.</summary>
-public sealed class NodeImages(IEnumerable<NodeImage> images)
+public sealed class NodeImages(IReadOnlyList<NodeImage> images)
 {
+    /// <summary>The listing, as minikube printed it.</summary>
+    public IReadOnlyList<NodeImage> All => images;
+
     private readonly Dictionary<string, ImageId> _idByTag = images
         .Where(image => ImageId.TryParse(image.Id, out _))
         .SelectMany(image => (image.RepoTags ?? []).Select(tag => (Tag: ImageReference.Normalize(tag), Id: ImageId.Parse(image.Id))))

@@ -20,7 +20,7 @@ public sealed class BackgroundPruning
         var deadline = CancellationTokenSource.CreateLinkedTokenSource(context.Cancellation.Token);
         deadline.CancelAfter(Deadlines.Prune);
         var budget = new PruneBudget(Deadlines.Prune, deadline.Token);
-        return new BackgroundPruning(Task.Run(() => ImagePruner.Run(context, "PruneImages", stores, keep, dryRun: false, budget)), deadline);
+        return new BackgroundPruning(Task.Run(() => ImagePruner.Run(context, "PruneImages", stores, keep, dryRun: false, budget, batched: true)), deadline);
     }
 
     /// <summary>Waits for the pruning and says what it did in one line (details at verbose). Never throws.</summary>

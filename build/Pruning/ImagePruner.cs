@@ -19,7 +19,8 @@ public sealed record PruneResult(string Summary, IReadOnlyList<string> Removed, 
 /// </summary>
 public static class ImagePruner
 {
-    public static PruneResult Run(BuildContext context, string step, IReadOnlyList<IImageStore> stores, int keep, bool dryRun, PruneBudget budget)
+    /// <param name="batched">After a rollout: a place that removes in batches (<see cref="IImageStore.RemoveAtLeast"/>) waits for a full one.</param>
+    public static PruneResult Run(BuildContext context, string step, IReadOnlyList<IImageStore> stores, int keep, bool dryRun, PruneBudget budget, bool batched = false)
     {
         var kept = PruneResult.NewKeptTable();
         var delivery = context.Delivery;
@@ -52,6 +53,9 @@ public static class ImagePruner
             }
         }
 
+        plans = plans.Select(plan => batched && plan.Decisions.Count(d => d.Remove) < plan.Store.RemoveAtLeast
+                ? (plan.Store, (IReadOnlyList<PruneDecision>)plan.Decisions.Select(d => d.Remove ? d with { Remove = false, Why = $"{d.Why}; removed with the next one (one minikube process for {plan.Store.RemoveAtLeast})" } : d).ToList())
+                : plan).ToList();
         foreach (var (store, decisions) in plans)
         {
             foreach (var decision in decisions.Where(d => !d.Remove))

@@ -16,6 +16,12 @@ public interface IImageStore
     IReadOnlyList<StoredTag> List(IReadOnlyCollection<string> repositories, PruneBudget budget);
 
     Removal Remove(IReadOnlyList<StoredTag> tags, PruneBudget budget);
+
+    /// <summary>
+    /// After a rollout, fewer old tags than this are left for a later run (a place where each removal is a costly
+    /// process); Prune on demand removes every one.
+    /// </summary>
+    int RemoveAtLeast => 1;
 }
 
 /// <summary>Pruning's own short deadline: each call gets what is left of it (at most <see cref="PerCall"/>), and Ctrl-C ends it.</summary>

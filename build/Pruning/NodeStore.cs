@@ -7,18 +7,28 @@ namespace Build.Pruning;
 
 /// <summary>
 /// The minikube node under load delivery: <c>minikube image ls --format json</c> lists it, <c>minikube image rm</c>
-/// removes (<c>docker rmi</c> in the node, which refuses a tag a container uses). minikube says neither when each image
-/// was made (taken from the local daemon, which built them) nor whether a removal worked (it exits 0 and warns), so
-/// the node is listed again afterwards.
+/// removes (<c>docker rmi</c> in the node, which refuses a tag a container uses). Each is a minikube process that
+/// costs most of a second on a real profile (tests/ClusterSim/README.md), so: the listing this run's load check made
+/// (<paramref name="listedAfterLoad"/>) is used instead of a new one, the node is listed again only when
+/// <c>minikube image rm</c> warns (it exits 0 all the same; it prints nothing when every image went), and old
+/// tags are removed two at a time (<see cref="RemoveAtLeast"/>). minikube cannot say when an image was made: the
+/// local daemon, which built them, says.
 /// </summary>
-public sealed class NodeStore(ICakeContext context, Func<TimeSpan, MinikubeSettings> minikube, DockerStore builtWith) : IImageStore
+public sealed class NodeStore(ICakeContext context, Func<TimeSpan, MinikubeSettings> minikube, DockerStore builtWith,
+    IReadOnlyList<NodeImage>? listedAfterLoad = null) : IImageStore
 {
+    private IReadOnlyList<NodeImage>? _listed = listedAfterLoad;
+
     public string Place => "node";
+
+    /// <summary>After a rollout, one <c>minikube image rm</c> for every two changes, not one for each: the node holds at most one old image more.</summary>
+    public int RemoveAtLeast => 2;
 
     public IReadOnlyList<StoredTag> List(IReadOnlyCollection<string> repositories, PruneBudget budget)
     {
         var wanted = repositories.Select(Repositories.Normalize).ToHashSet(StringComparer.Ordinal);
-        var images = ListAll(budget);
+        var images = _listed ?? ListAll(budget);
+        _listed = null; // used once: what follows sees the node as it is then
         var tags = images
             .SelectMany(i => (i.RepoTags ?? []).Select(reference => (Image: i, Reference: reference, Split: Repositories.Split(reference))))
             .Where(t => t.Split is { } split && wanted.Contains(Repositories.Normalize(split.Repository)) && ImageId.TryParse(t.Image.Id, out _))
@@ -42,10 +52,16 @@ public sealed class NodeStore(ICakeContext context, Func<TimeSpan, MinikubeSetti
     public Removal Remove(IReadOnlyList<StoredTag> tags, PruneBudget budget)
     {
         var result = context.MinikubeImageRemove(minikube(budget.Next()), tags.Select(t => t.Reference));
+        var said = result.Error.Concat(result.Output).Where(l => l.Trim().Length > 0).ToList();
+        if (said.Count == 0)
+        {
+            return new Removal(tags, null); // minikube image rm prints nothing when every image went
+        }
+
         var left = new NodeImages(ListAll(budget));
         var removed = tags.Where(t => left.IdOf(t.Reference) is null).ToList();
         var problem = removed.Count == tags.Count ? null
-            : result.Error.Concat(result.Output).FirstOrDefault(l => l.Contains("Error response from daemon", StringComparison.Ordinal) || l.Contains("Failed", StringComparison.Ordinal))?.Trim(' ', '!', '\t')
+            : said.FirstOrDefault(l => l.Contains("Error response from daemon", StringComparison.Ordinal) || l.Contains("Failed", StringComparison.Ordinal))?.Trim(' ', '!', '\t')
               ?? "minikube image rm left them in place";
         return new Removal(removed, problem);
     }
