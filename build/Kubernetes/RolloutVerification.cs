@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Build.Infrastructure;
 using Build.Tools;
 using Cake.Core.Diagnostics;
 
@@ -31,6 +32,7 @@ public static class RolloutVerification
         }
 
         var wrong = new List<string>();
+        var unscaled = new List<RolloutStep>();
         foreach (var step in rolled)
         {
             var report = context.Report.For(step.Image.Service.Name);
@@ -45,13 +47,23 @@ public static class RolloutVerification
             if (step.Deployment.Replicas == 0)
             {
                 report.Rollout = new(RolloutResult.RolledOut, "0 replicas, nothing runs the new image", elapsed);
-                context.Log.Warning("Rollout: {0} has 0 replicas: nothing runs {1}. Scale it up: kubectl scale {0} --replicas=1.", step.Resource, step.Image.Reference);
+                unscaled.Add(step);
                 continue;
             }
 
             report.Rollout = new(RolloutResult.RolledOut, Took: elapsed);
             context.Log.Information("Rollout: {0}: {1} pod(s) run {2} ({3}).", step.Resource,
                 PodReport.CountPods(PodReport.Select(pods, step.Deployment.Selector)), step.Image.Reference, step.Image.Id.Short);
+        }
+
+        if (unscaled.Count == 1)
+        {
+            context.Log.Warning("Rollout: {0} has 0 replicas: nothing runs {1}. Scale it up: kubectl scale {0} --replicas=1.", unscaled[0].Resource, unscaled[0].Image.Reference);
+        }
+        else if (unscaled.Count > 1)
+        {
+            context.Log.Warning("Rollout: {0} have 0 replicas: nothing runs their new images. Scale them up: kubectl scale deployment NAME --replicas=1.",
+                Listing.Few(unscaled.Select(s => s.Resource).ToList()));
         }
 
         return wrong;

@@ -23,9 +23,12 @@ public sealed partial class ApplyManifests : FrostingTask<BuildContext>, IPlanne
         }
 
         var objects = config.Manifests.SelectMany(Manifests.Read).ToList();
-        foreach (var service in Manifests.SetImages(objects, context.BuiltImages))
+        var missing = Manifests.SetImages(objects, context.BuiltImages).ToList();
+        if (missing.Count > 0)
         {
-            context.Log.Warning("ApplyManifests: no deployment for service {0} in the manifests; Rollout expects it to exist already.", service);
+            // Said once, however many services it concerns.
+            context.Log.Warning("ApplyManifests: no deployment in the manifests for {0} {1}; Rollout expects {2} to exist already.",
+                missing.Count == 1 ? "service" : "services", Listing.Few(missing), missing.Count == 1 ? "it" : "them");
         }
 
         var hasNamespace = objects.Any(o => (string?)o["kind"] == "Namespace" && (string?)o["metadata"]?["name"] == config.Namespace);

@@ -87,11 +87,20 @@ public sealed class Rollout : FrostingTask<BuildContext>, IPlannedTask
             : context.KubectlGetDeployments(context.Kubectl(Deadlines.Quick));
         var steps = RolloutPlan.For(context.BuiltImages, deployments, context.AppliedDeployments, context.Settings.ForceRestart, context.Config.FilePath);
         var pulls = context.Delivery?.Mode == Delivery.DeliveryMode.Registry;
-        foreach (var step in steps.Where(s => !pulls && s.Deployment.Container(s.Image.Service.Container)!.EffectivePullPolicy == "Always"))
+        var always = steps.Where(s => !pulls && s.Deployment.Container(s.Image.Service.Container)!.EffectivePullPolicy == "Always").ToList();
+        if (always.Count == 1)
         {
+            var step = always[0];
             context.Log.Warning(
                 "Rollout: {0} container {1} has imagePullPolicy Always, so the node will try to pull {2} from a registry instead of using the loaded image. Set imagePullPolicy: IfNotPresent.",
                 step.Resource, step.Image.Service.Container, step.Image.Reference);
+        }
+        else if (always.Count > 1)
+        {
+            // Said once, however many deployments it concerns.
+            context.Log.Warning(
+                "Rollout: {0} have imagePullPolicy Always, so the node will try to pull their images from a registry instead of using the loaded ones. Set imagePullPolicy: IfNotPresent.",
+                Listing.Few(always.Select(s => s.Resource).ToList()));
         }
 
         return steps;

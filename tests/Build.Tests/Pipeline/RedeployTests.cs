@@ -216,6 +216,21 @@ public sealed class RedeployTests
     }
 
     [SkippableFact]
+    public async Task The_same_warning_for_several_deployments_is_said_once_naming_them()
+    {
+        await using var workspace = await PipelineWorkspace.StartAsync();
+        workspace.WriteManifest("bot", "Always");
+        workspace.WriteManifest("web", "Always");
+        await workspace.ApplyManifestsAsync();
+
+        var run = await workspace.RunAsync("--target=Redeploy", "--rollout-timeout=5s");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(run.Output, "imagePullPolicy Always, so the node"));
+        Assert.Contains("Rollout: deployment/bot, deployment/web have imagePullPolicy Always, so the node will try to pull their images", run.Output);
+    }
+
+    [SkippableFact]
     public async Task A_missing_namespace_is_named_as_such_before_anything_is_built()
     {
         await using var workspace = await PipelineWorkspace.StartAsync();
