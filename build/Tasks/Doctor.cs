@@ -6,6 +6,8 @@ using Build.Minikube;
 using Build.Tools;
 using Cake.Core.Diagnostics;
 using Cake.Frosting;
+using FileEventProbe = Build.Watch.FileEventProbe;
+using WatchedSources = Build.Watch.WatchedSources;
 
 namespace Build.Tasks;
 
@@ -57,6 +59,7 @@ public sealed class Doctor : FrostingTask<BuildContext>
 
         if (config is not null)
         {
+            CheckFileEvents(config, Add);
             CheckCluster(context, config, Add);
         }
 
@@ -67,6 +70,16 @@ public sealed class Doctor : FrostingTask<BuildContext>
         }
 
         context.Log.Information("Doctor: nothing blocks ./build.sh --target=Redeploy.");
+    }
+
+    /// <summary>Watch's native file events, in each folder it watches (a probe file written and removed in each).</summary>
+    private static void CheckFileEvents(RedeployConfig config, Action<string, string, string> add)
+    {
+        var roots = new WatchedSources(config).Roots.Select(r => r.Directory).Where(Directory.Exists).ToList();
+        var problems = roots.Select(FileEventProbe.Problem).OfType<string>().ToList();
+        add("file events (Watch)", problems.Count == 0 ? Ok : Warn, problems.Count == 0
+            ? $"native events seen within {FileEventProbe.Within.TotalSeconds:0}s in {roots.Count} watched folder(s) (a probe file, removed)"
+            : string.Join("; ", problems.Distinct()));
     }
 
     private static void CheckCluster(BuildContext context, RedeployConfig config, Action<string, string, string> add)

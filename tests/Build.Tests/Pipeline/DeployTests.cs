@@ -73,6 +73,8 @@ public sealed class DeployTests
         Assert.Matches(@"minikube profile minikube\s+ok\s+Host Running", run.StandardOutput);
         Assert.Matches($@"namespace {PipelineWorkspace.Namespace}\s+ok\s+exists", run.StandardOutput);
         Assert.Matches(@"deployment bot\s+ok\s+runs cpt-\w+-bot:id-\w+ \(imagePullPolicy IfNotPresent\)", run.StandardOutput);
+        Assert.Matches(@"file events \(Watch\)\s+ok\s+native events seen within 2s in [1-9]\d* watched folder\(s\)", run.StandardOutput);
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(workspace.ConfigFile)!, ".coinpilot-watch-probe-*", SearchOption.AllDirectories));
         Assert.Contains("Doctor: nothing blocks ./build.sh --target=Redeploy.", run.StandardOutput);
     }
 
