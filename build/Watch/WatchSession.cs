@@ -60,6 +60,7 @@ public sealed class WatchSession(BuildContext context, WatchOptions options)
 
         Remember(context.BuiltImages, wholeLog: false);
         EndIteration(); // the first Redeploy's table
+        FinishPruning(); // the first Redeploy's pruning
         foreach (var service in _config.Services)
         {
             _digests[service.Name] = Digest(service);
@@ -208,7 +209,13 @@ public sealed class WatchSession(BuildContext context, WatchOptions options)
             context.LogText($"Watch: the cluster does not answer; waiting for it (asking every {ClusterRetry.TotalSeconds:0}s), then {string.Join(", ", services.Select(s => s.Name))} is redeployed again.", LogLevel.Warning);
         }
 
+        if (failures.Count == 0)
+        {
+            new PruneImages().Run(context); // as after a Redeploy: this iteration's old images go, under the session's lock
+        }
+
         EndIteration();
+        FinishPruning(); // before the next iteration can build: a reused old image is never removed under it
         context.LogText(failures.Count == 0
             ? $"Watch: iteration {_iterations} done in {started.Elapsed.TotalSeconds:0.0}s; watching for changes."
             : $"Watch: iteration {_iterations} failed ({string.Join("; ", failures)}); the cluster keeps what the table says. Watching for the next change.");
@@ -260,6 +267,13 @@ public sealed class WatchSession(BuildContext context, WatchOptions options)
         {
             return $"app={service.Name}";
         }
+    }
+
+    /// <summary>Waits for the pruning an iteration started (its own short deadline) and says what it did, after the table.</summary>
+    private void FinishPruning()
+    {
+        context.Pruning?.Finish(context);
+        context.Pruning = null;
     }
 
     /// <summary>Prints the iteration's table (as Redeploy prints it) and starts a fresh report, so Teardown does not print it again.</summary>
