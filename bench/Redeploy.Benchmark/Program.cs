@@ -1,15 +1,22 @@
 using System.Globalization;
+using ClusterSim;
 using Redeploy.Benchmark;
 using TestSupport;
 
 // Redeploy.Benchmark --build-dll PATH [--rounds N] [--blob-mb MB] [--verbose] [--startup-of REPOSITORY]
 //                    [--sweep 2,10,20] [--only startup,compare,sweep,delivery,verdict]
+//                    [--minikube-latency fast|real|both] [--bench-baseline PATH]
+// (each option also as --name=value)
 // Five sections, each run by default (--only picks some of them, in this order):
 // - startup (only with --startup-of): times a warm ./build.sh against `dotnet run`.
 // - compare: times ./build.sh --target=Redeploy against the old script's naive sequence, in the same run, on the
 //   same simulated minikube profile (tests/ClusterSim): a first redeploy, one with nothing changed, one with one
 //   service changed. Prints medians over the rounds, the ratios against the naive sequence, what each loaded and
-//   restarted, and the build host's peak memory.
+//   restarted, the minikube calls per run, and the build host's peak memory. Once per --minikube-latency profile
+//   (both by default: fast, the simulation's own cost, then real, each minikube call as long as the real one's on the
+//   docker driver, tests/ClusterSim/README.md). With --bench-baseline, a second build dll (e.g. published from an
+//   older commit) runs the same cases in its own namespace of the same clusters, and the table adds its medians and
+//   the ratio ours/baseline, and whether issue 18's goal (real latency: no-op at most 0.7x, one change 0.8x) holds.
 // - sweep: for each service count of --sweep, a fresh simulated cluster with that many generated services; each of
 //   --rounds rounds times a no-op Redeploy and a one-service change twice per count (the counts back to back, there
 //   and back), and counts the build's docker/kubectl/minikube calls in one more run of each (Sweep.cs). Prints
@@ -19,7 +26,9 @@ using TestSupport;
 // - verdict: how long a rollout that cannot succeed takes to end, with the kubelet's own back-off (VerdictBenchmark.cs).
 // --verbose prints Cake's task report of each compared redeploy and the command lines each sweep run made.
 // A benchmark: it prints numbers, it does not pass or fail on them.
-string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+string? Option(string name) =>
+    args.Where(a => a.StartsWith(name + "=", StringComparison.Ordinal)).Select(a => a[(name.Length + 1)..]).LastOrDefault()
+    ?? args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 string[] sections = ["startup", "compare", "sweep", "delivery", "verdict"];
 var buildDll = Option("--build-dll");
 var rounds = int.Parse(Option("--rounds") ?? "3", CultureInfo.InvariantCulture);
@@ -28,10 +37,20 @@ var verbose = args.Contains("--verbose");
 var sizes = (Option("--sweep") ?? "2,10,20").Split(',', StringSplitOptions.RemoveEmptyEntries)
     .Select(s => int.Parse(s, CultureInfo.InvariantCulture)).Distinct().Order().ToList();
 var only = Option("--only")?.Split(',', StringSplitOptions.RemoveEmptyEntries) ?? sections;
-if (buildDll is null || !File.Exists(buildDll) || rounds < 1 || sizes.Count == 0 || sizes[0] < 1 || only.Except(sections).Any())
+MinikubeLatency[]? latencies = (Option("--minikube-latency") ?? "both") switch
+{
+    "fast" => [MinikubeLatency.Fast],
+    "real" => [MinikubeLatency.Real],
+    "both" => [MinikubeLatency.Fast, MinikubeLatency.Real],
+    _ => null,
+};
+var baselineDll = Option("--bench-baseline");
+if (buildDll is null || !File.Exists(buildDll) || rounds < 1 || sizes.Count == 0 || sizes[0] < 1 || only.Except(sections).Any() ||
+    latencies is null || baselineDll is not null && !File.Exists(baselineDll))
 {
     Console.Error.WriteLine("usage: Redeploy.Benchmark --build-dll build/bin/Debug/net10.0/Build.dll [--rounds 3] [--blob-mb 50] " +
-        "[--startup-of REPOSITORY] [--sweep 2,10,20] [--only startup,compare,sweep,delivery,verdict] [--verbose]");
+        "[--startup-of REPOSITORY] [--sweep 2,10,20] [--only startup,compare,sweep,delivery,verdict] [--verbose] " +
+        "[--minikube-latency fast|real|both] [--bench-baseline OTHER/Build.dll]");
     return 2;
 }
 
@@ -50,7 +69,19 @@ if (only.Contains("startup") && Option("--startup-of") is { } repository)
 
 if (only.Contains("compare"))
 {
-    await CompareAsync(buildDll, rounds, blobMegabytes, verbose);
+    foreach (var (latency, i) in latencies.Select((l, i) => (l, i)))
+    {
+        if (i > 0)
+        {
+            Console.WriteLine();
+        }
+
+        foreach (var line in await Compare.RunAsync(buildDll, baselineDll, rounds, blobMegabytes, verbose, latency))
+        {
+            Console.WriteLine(line);
+        }
+    }
+
     if (only.Contains("sweep"))
     {
         Console.WriteLine();
@@ -92,69 +123,6 @@ if (only.Contains("verdict"))
 }
 
 return 0;
-
-// Redeploy against the old script's naive sequence: 2 services x blobMegabytes MB, a fresh cluster each round.
-static async Task CompareAsync(string buildDll, int rounds, int blobMegabytes, bool verbose)
-{
-    string[] cases = ["first redeploy", "nothing changed", "one service changed"];
-    var results = cases.ToDictionary(c => c, _ => (Redeploy: new List<Measurement>(), Naive: new List<Measurement>()));
-    for (var round = 1; round <= rounds; round++)
-    {
-        Console.Error.WriteLine($"round {round}/{rounds}: 2 services x {blobMegabytes} MB on a fresh simulated cluster...");
-        await using var workspace = await Workspace.CreateAsync(blobMegabytes);
-        foreach (var pipeline in new[] { "redeploy", "naive" })
-        {
-            var apply = await ProcessRunner.RunAsync("kubectl", ["apply", "-f", workspace.Manifests(pipeline)], workspace.Environment);
-            if (apply.ExitCode != 0)
-            {
-                throw new InvalidOperationException(apply.ToString());
-            }
-        }
-
-        foreach (var name in cases)
-        {
-            if (name == "one service changed")
-            {
-                workspace.Change("redeploy", "bot");
-                workspace.Change("naive", "bot");
-            }
-
-            // Alternate which goes first, so neither always runs on the warmer machine.
-            var redeployFirst = round % 2 == 1;
-            var first = redeployFirst ? await Pipelines.RedeployAsync(workspace, buildDll, verbose) : await Pipelines.NaiveAsync(workspace);
-            var second = redeployFirst ? await Pipelines.NaiveAsync(workspace) : await Pipelines.RedeployAsync(workspace, buildDll, verbose);
-            results[name].Redeploy.Add(redeployFirst ? first : second);
-            results[name].Naive.Add(redeployFirst ? second : first);
-        }
-    }
-
-    var table = new List<string[]>
-    {
-        new[] { "Case", "Redeploy", "Naive", "Ratio", "Load calls R/N", "Images sent R/N", "Restarts R/N", "New image runs R/N", "Build host peak" },
-    };
-    foreach (var name in cases)
-    {
-        var (redeploy, naive) = results[name];
-        var r = Median(redeploy.Select(m => m.Elapsed.TotalSeconds));
-        var n = Median(naive.Select(m => m.Elapsed.TotalSeconds));
-        table.Add(
-        [
-            name,
-            $"{r:0.00}s",
-            $"{n:0.00}s",
-            $"{r / n:0.00}x",
-            $"{Median(redeploy.Select(m => (double)m.LoadCalls)):0}/{Median(naive.Select(m => (double)m.LoadCalls)):0}",
-            $"{Median(redeploy.Select(m => (double)m.ImagesSent)):0}/{Median(naive.Select(m => (double)m.ImagesSent)):0}",
-            $"{Median(redeploy.Select(m => (double)m.Restarts)):0}/{Median(naive.Select(m => (double)m.Restarts)):0}",
-            $"{(redeploy.All(m => m.NewImageRuns) ? "yes" : "no")}/{(naive.All(m => m.NewImageRuns) ? "yes" : "no")}",
-            $"{redeploy.Max(m => m.PeakMegabytes):0} MB",
-        ]);
-    }
-
-    Print($"Redeploy vs the old script's naive sequence: 2 services x {blobMegabytes} MB, {rounds} round(s), simulated minikube; medians (peak: max).", table);
-}
-
-static double Median(IEnumerable<double> values) => Startup.Median(values);
 
 static void Print(string title, IReadOnlyList<string[]> table)
 {

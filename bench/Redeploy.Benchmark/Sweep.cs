@@ -179,7 +179,7 @@ public static class Sweep
         $"{Wall(runs):0.00}s ({runs.Min(r => r.Seconds):0.00}-{runs.Max(r => r.Seconds):0.00})";
 
     /// <summary>The 1-minute load average, or "?" where /proc/loadavg is not there.</summary>
-    private static string LoadAverage() =>
+    internal static string LoadAverage() =>
         File.Exists("/proc/loadavg") ? File.ReadAllText("/proc/loadavg").Split(' ')[0] : "?";
 
     private static double Wall(List<Timed> runs) => Startup.Median(runs.Select(r => r.Seconds));

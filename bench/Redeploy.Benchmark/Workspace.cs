@@ -4,10 +4,11 @@ using TestSupport;
 namespace Redeploy.Benchmark;
 
 /// <summary>
-/// One benchmark round: a fresh simulated minikube profile and two services (bot, dashboard) whose images carry
-/// a blob of random bytes, so that building and loading them costs what a real image of that size costs.
-/// The redeploy build and the naive sequence each get their own namespace, images and build contexts
-/// (different random bytes), so neither profits from the other's build cache or loaded images.
+/// One benchmark round: a fresh simulated minikube profile (with the given minikube latency) and two services (bot,
+/// dashboard) whose images carry a blob of random bytes, so that building and loading them costs what a real image of
+/// that size costs. Each pipeline (the redeploy build, the baseline build when there is one, the naive sequence) gets
+/// its own namespace, images and build contexts (different random bytes), so none profits from another's build cache
+/// or loaded images.
 /// </summary>
 public sealed class Workspace : IAsyncDisposable
 {
@@ -16,22 +17,27 @@ public sealed class Workspace : IAsyncDisposable
     private readonly TempDirectory _root;
     private readonly string _id = Guid.NewGuid().ToString("N")[..6];
 
-    private Workspace(TempDirectory root, SimulatedCluster cluster)
+    private Workspace(TempDirectory root, SimulatedCluster cluster, IReadOnlyList<string> pipelines)
     {
         _root = root;
         Cluster = cluster;
+        Pipelines = pipelines;
     }
 
     public SimulatedCluster Cluster { get; }
 
-    public string ConfigFile => _root.Combine("redeploy", "redeploy.json");
+    /// <summary>"redeploy", "naive", and "baseline" when a baseline build is measured too.</summary>
+    public IReadOnlyList<string> Pipelines { get; }
 
-    public static async Task<Workspace> CreateAsync(int blobMegabytes)
+    /// <summary>The services file of a build pipeline ("redeploy" or "baseline").</summary>
+    public string ConfigFile(string pipeline) => _root.Combine(pipeline, "redeploy.json");
+
+    public static async Task<Workspace> CreateAsync(int blobMegabytes, MinikubeLatency latency = MinikubeLatency.Fast, bool baseline = false)
     {
         var root = new TempDirectory("bench");
-        var cluster = await SimulatedCluster.StartAsync(new SimOptions { MinikubeHome = root.Combine("minikube") });
-        var workspace = new Workspace(root, cluster);
-        foreach (var pipeline in new[] { "redeploy", "naive" })
+        var cluster = await SimulatedCluster.StartAsync(new SimOptions { MinikubeHome = root.Combine("minikube"), MinikubeLatency = latency });
+        var workspace = new Workspace(root, cluster, baseline ? ["redeploy", "baseline", "naive"] : ["redeploy", "naive"]);
+        foreach (var pipeline in workspace.Pipelines)
         {
             foreach (var service in Services)
             {
@@ -45,16 +51,20 @@ public sealed class Workspace : IAsyncDisposable
             }
         }
 
-        root.WriteFile("redeploy/redeploy.json", $$"""
-            {
-              "namespace": "{{Namespace("redeploy")}}",
-              "imageDelivery": "load",
-              "services": [
-                { "name": "bot", "image": "{{workspace.Image("redeploy", "bot")}}", "context": "bot" },
-                { "name": "dashboard", "image": "{{workspace.Image("redeploy", "dashboard")}}", "context": "dashboard" }
-              ]
-            }
-            """);
+        foreach (var pipeline in workspace.Pipelines.Where(p => p != "naive"))
+        {
+            root.WriteFile($"{pipeline}/redeploy.json", $$"""
+                {
+                  "namespace": "{{Namespace(pipeline)}}",
+                  "imageDelivery": "load",
+                  "services": [
+                    { "name": "bot", "image": "{{workspace.Image(pipeline, "bot")}}", "context": "bot" },
+                    { "name": "dashboard", "image": "{{workspace.Image(pipeline, "dashboard")}}", "context": "dashboard" }
+                  ]
+                }
+                """);
+        }
+
         return workspace;
     }
 
@@ -98,7 +108,7 @@ public sealed class Workspace : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Cluster.DisposeAsync();
-        foreach (var pipeline in new[] { "redeploy", "naive" })
+        foreach (var pipeline in Pipelines)
         {
             foreach (var service in Services)
             {
