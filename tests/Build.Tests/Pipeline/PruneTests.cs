@@ -209,8 +209,14 @@ public sealed class PruneTests
         Assert.All(revisions, r => Assert.Contains(r, tags)); // never a tag the deployment's revisions use
         if (deletesEnabled)
         {
-            Assert.Equal(revisions.Order(), tags.Order());
             Says(@"removed \d+ old id- image tag\(s\) \(.*\d+ from the registry 127\.0\.0\.1:\d+\)", run);
+            // A tag an old pod still ran when the last run pruned (on a busy machine the rollout's old pods end a
+            // little after it) is rightly kept; once only the new pods run, Prune leaves exactly the two revisions.
+            await workspace.Cluster.WaitUntilAsync(_ => workspace.PodImageIds("bot").Distinct().Count() == 1, TimeSpan.FromSeconds(30), "only the new bot pods to run");
+            var prune = await BuildProcess.RunAsync([$"--config={workspace.ConfigFile}", "--target=Prune", "--services=bot", "--allow-context=shared-dev", "--prune-registry=1", "--keep-images=1", "--verbosity=verbose"], environment);
+            Succeeded(prune);
+            tags = (await registry.TagsAsync(repository)).Where(t => t.StartsWith("id-", StringComparison.Ordinal)).ToList();
+            Assert.True(revisions.Order().SequenceEqual(tags.Order()), $"left {string.Join(", ", tags)}; revisions {string.Join(", ", revisions)}\n{prune.StandardOutput}");
         }
         else
         {
