@@ -301,13 +301,17 @@ public sealed class WatchSession(BuildContext context, WatchOptions options)
         }
 
         context.LogText($"Watch: {Path.GetFileName(_config.FilePath)} reloaded: {string.Join(", ", reloaded.Services.Select(s => s.Name))}.");
-        foreach (var service in reloaded.Services.Where(s => !_config.Services.Contains(s)))
+        foreach (var service in reloaded.Services.Where(s => !_config.Services.Any(previous => SameEntry(previous, s))))
         {
             _digests.Remove(service.Name); // a new or changed entry: redeployed
         }
 
         return reloaded;
     }
+
+    /// <summary>Whether two entries of the services file say the same; the record's own equality compares BuildArgs by reference, so a reload would find every entry changed.</summary>
+    private static bool SameEntry(ServiceConfig a, ServiceConfig b) =>
+        a with { BuildArgs = b.BuildArgs } == b && a.BuildOptions().SequenceEqual(b.BuildOptions(), StringComparer.Ordinal);
 
     private static string? Digest(ServiceConfig service) =>
         BuildInputs.ReadDockerfile(service) is { } dockerfile ? BuildInputs.Content(service, dockerfile)?.Hash : null;
