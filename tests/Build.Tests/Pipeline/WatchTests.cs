@@ -53,6 +53,15 @@ public sealed class WatchTests
         return await watch.WaitForExitAsync(TimeSpan.FromSeconds(30));
     }
 
+    /// <summary>From the Lease's acquisition to its last renewal.</summary>
+    private static TimeSpan HeldFor(PipelineWorkspace workspace)
+    {
+        var spec = workspace.Cluster.GetLease(PipelineWorkspace.Namespace, "coinpilot-redeploy")?["spec"];
+        return spec?["renewTime"] is null || spec["acquireTime"] is null ? TimeSpan.Zero
+            : DateTimeOffset.Parse(spec["renewTime"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture) -
+              DateTimeOffset.Parse(spec["acquireTime"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     private static string HolderOf(PipelineWorkspace workspace) =>
         workspace.Cluster.GetLease(PipelineWorkspace.Namespace, "coinpilot-redeploy")?["spec"]?["holderIdentity"]?.GetValue<string>() ?? "";
 
@@ -140,8 +149,10 @@ public sealed class WatchTests
     public async Task A_redeploy_from_another_terminal_is_refused_naming_the_watch_and_ctrl_c_frees_the_lock()
     {
         await using var workspace = await PipelineWorkspace.DeployedAsync();
-        using var watch = await StartWatchAsync(workspace);
+        using var watch = await StartWatchAsync(workspace, "--lock-lease=5s");
         var rollouts = workspace.Rollouts("web");
+        // The Lease is renewed for the whole session, not only during the first Redeploy.
+        await workspace.Cluster.WaitUntilAsync(_ => HeldFor(workspace) > TimeSpan.FromSeconds(5 + 2), TimeSpan.FromSeconds(20), "renewals of the Watch's Lease past its duration");
 
         var refused = await BuildProcess.RunAsync([$"--config={workspace.ConfigFile}", "--target=Redeploy", "--services=web", "--force-restart=1"], workspace.EnvironmentOf("bob"), TimeSpan.FromMinutes(2));
 
@@ -391,6 +402,33 @@ public sealed class WatchTests
 
         Assert.Equal(130, await InterruptAsync(run));
         Assert.Equal("", HolderOf(workspace));
+    }
+
+    [SkippableFact]
+    public async Task A_dockerfile_outside_the_context_replaced_as_editors_save_is_seen()
+    {
+        await using var workspace = await PipelineWorkspace.DeployedAsync();
+        var dockerfile = workspace.ProjectPath("dockerfiles", "bot.Dockerfile");
+        Directory.CreateDirectory(Path.GetDirectoryName(dockerfile)!);
+        File.Copy(workspace.ProjectPath("bot", "Dockerfile"), dockerfile);
+        File.WriteAllText(workspace.ConfigFile, File.ReadAllText(workspace.ConfigFile)
+            .Replace("\"context\": \"bot\"", "\"context\": \"bot\", \"dockerfile\": \"dockerfiles/bot.Dockerfile\""));
+        using var watch = await StartWatchAsync(workspace);
+        var mark = watch.Output.Length;
+        var line = $"built from outside {Guid.NewGuid():N}";
+
+        // As vim or an IDE saves: a new file next to it, renamed over it.
+        var temporary = dockerfile + ".tmp~";
+        File.WriteAllText(temporary, File.ReadAllText(dockerfile) + $"LABEL io.clustersim.log=\"{line}\"\n");
+        File.Move(temporary, dockerfile, overwrite: true);
+        var iteration = await IterationAsync(watch, 1, mark);
+
+        Assert.Matches(@"(?m)^bot: \S*/project/dockerfiles/bot\.Dockerfile changed$", iteration);
+        Assert.Contains("Watch: iteration 1 done", iteration);
+        Assert.DoesNotMatch(@"(?m)^web: ", iteration);
+        await watch.WaitForOutputAsync($"[bot] {line}", TimeSpan.FromSeconds(30));
+        Assert.Contains($"[bot] {line}", watch.Output);
+        Assert.Equal(130, await InterruptAsync(watch));
     }
 
     /// <summary>The kubectl processes that talk to this workspace's cluster (found by their KUBECONFIG).</summary>
