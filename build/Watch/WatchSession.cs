@@ -156,6 +156,7 @@ public sealed class WatchSession(BuildContext context, WatchOptions options)
         _iterations++;
         context.StartIteration(_config with { Services = services });
         var failures = new List<string>();
+        var podsBefore = new Dictionary<string, IReadOnlyList<string>?>(StringComparer.Ordinal);
         try
         {
             if (services.Count > 0)
@@ -177,6 +178,17 @@ public sealed class WatchSession(BuildContext context, WatchOptions options)
             {
                 // As Deploy: every service's image set to its tag, so applying changes nothing else.
                 context.BuiltImages.AddRange(_images.Values.Where(i => built.All(b => b.Service.Name != i.Service.Name)).Select(i => i with { Reused = true }));
+            }
+
+            // A reused image may keep its pods (a manifest applied again, an image the deployment already runs): their
+            // followers go on, so their lines are not printed again as new. Only images built now surely get new pods.
+            foreach (var image in context.BuiltImages.Where(i => i.Reused))
+            {
+                podsBefore[image.Service.Name] = PodsRunning(image);
+            }
+
+            if (change.Manifests.Count > 0)
+            {
                 await Step(nameof(ApplyManifests), failures, () => Run(new ApplyManifests().Run));
             }
 
@@ -187,7 +199,7 @@ public sealed class WatchSession(BuildContext context, WatchOptions options)
         }
         finally
         {
-            Remember(context.BuiltImages.Where(i => context.Report.For(i.Service.Name).Rollout.State == RolloutResult.RolledOut), wholeLog: true);
+            Remember(context.BuiltImages.Where(i => context.Report.For(i.Service.Name).Rollout.State == RolloutResult.RolledOut && !SamePods(i, podsBefore)), wholeLog: true);
             foreach (var report in services.Select(s => context.Report.For(s.Name)))
             {
                 if (report.Rollout.State == RolloutResult.RolledOut)
@@ -247,6 +259,25 @@ public sealed class WatchSession(BuildContext context, WatchOptions options)
             _images[image.Service.Name] = image;
             var selector = deployments?.GetValueOrDefault(image.Service.Deployment)?.SelectorText;
             context.LogFollowers?.Follow(image.Service.Name, selector ?? SelectorOf(image.Service), image.Service.Container, image.Reference, wholeLog);
+        }
+    }
+
+    /// <summary>Whether the pods that run the image are the ones that ran it before the iteration (then they are followed already).</summary>
+    private bool SamePods(BuiltImage image, Dictionary<string, IReadOnlyList<string>?> before) =>
+        before.TryGetValue(image.Service.Name, out var was) && was is { Count: > 0 } && PodsRunning(image) is { } now && now.SequenceEqual(was, StringComparer.Ordinal);
+
+    /// <summary>The names of the pods that run the image now, sorted; null when the cluster did not say.</summary>
+    private IReadOnlyList<string>? PodsRunning(BuiltImage image)
+    {
+        try
+        {
+            var selector = context.Cluster?.Deployments.GetValueOrDefault(image.Service.Deployment)?.SelectorText ?? SelectorOf(image.Service);
+            var pods = context.KubectlGetJson(context.Kubectl(Deadlines.Quick), "pods", selector: selector);
+            return PodLogFollowers.RunningImage(pods, image.Service.Container, image.Reference).Order(StringComparer.Ordinal).ToList();
+        }
+        catch (Exception exception) when (IsIterationFailure(exception))
+        {
+            return null;
         }
     }
 
