@@ -431,6 +431,38 @@ public sealed class WatchTests
         Assert.Equal(130, await InterruptAsync(watch));
     }
 
+    [SkippableFact]
+    public async Task A_manifest_applied_again_follows_replaced_pods_and_never_prints_the_lines_of_kept_pods_again()
+    {
+        await using var workspace = await PipelineWorkspace.DeployedAsync();
+        var botLine = $"bot up {Guid.NewGuid():N}";
+        var webLine = $"web up {Guid.NewGuid():N}";
+        workspace.WriteDockerfile("bot", ("io.clustersim.log", botLine));
+        workspace.WriteDockerfile("web", ("io.clustersim.log", webLine));
+        using var watch = await StartWatchAsync(workspace);
+        await watch.WaitForOutputAsync($"[bot] {botLine}", TimeSpan.FromSeconds(30));
+        await watch.WaitForOutputAsync($"[web] {webLine}", TimeSpan.FromSeconds(30));
+        var mark = watch.Output.Length;
+
+        workspace.WriteManifest("web", "IfNotPresent", progressDeadlineSeconds: 300); // web's pods stay
+        var botManifest = workspace.ProjectPath("k8s", "bot.yaml");
+        File.WriteAllText(botManifest, File.ReadAllText(botManifest).Replace("value: test", "value: changed")); // bot's pods are replaced, same image
+        var iteration = await IterationAsync(watch, 1, mark);
+        Assert.Contains("Watch: iteration 1 done", iteration);
+        await Network.WaitUntilAsync(() => Task.FromResult(watch.Output[mark..].Contains($"[bot] {botLine}", StringComparison.Ordinal)), TimeSpan.FromSeconds(30), "the replaced bot pod's log:\n" + watch.Output);
+
+        // What must happen next, seconds later: another iteration and its new pod's line. Kept pods' lines shown
+        // again would have come by then.
+        var nextLine = $"bot next {Guid.NewGuid():N}";
+        workspace.WriteDockerfile("bot", ("io.clustersim.log", nextLine));
+        await IterationAsync(watch, 2, mark);
+        await watch.WaitForOutputAsync($"[bot] {nextLine}", TimeSpan.FromSeconds(30));
+
+        Assert.DoesNotContain($"[web] {webLine}", watch.Output[mark..]);
+        Assert.Single(Regex.Matches(watch.Output[mark..], Regex.Escape($"[bot] {botLine}")));
+        Assert.Equal(130, await InterruptAsync(watch));
+    }
+
     /// <summary>The kubectl processes that talk to this workspace's cluster (found by their KUBECONFIG).</summary>
     private static List<int> KubectlProcessesOf(PipelineWorkspace workspace)
     {
