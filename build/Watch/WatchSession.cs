@@ -100,8 +100,9 @@ public sealed class WatchSession(BuildContext context, WatchOptions options)
                 await IterateAsync(services, change, started);
             }
         }
-        catch (Exception exception) when (exception is BuildCancelledException or OperationCanceledException)
+        catch (Exception exception) when (exception is BuildCancelledException or OperationCanceledException || context.Cancellation.IsCancellationRequested)
         {
+            // After Ctrl-C any failure is the cancellation's (a task body's wait ends in an AggregateException of it).
             context.LogText("");
             context.LogText(Summary());
             context.Cancellation.ThrowIfCancellationRequested();
