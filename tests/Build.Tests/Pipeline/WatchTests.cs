@@ -463,6 +463,30 @@ public sealed class WatchTests
         Assert.Equal(130, await InterruptAsync(watch));
     }
 
+    [SkippableFact]
+    public async Task Ctrl_c_during_an_iteration_ends_it_at_once_and_frees_the_lock()
+    {
+        await using var workspace = await PipelineWorkspace.DeployedAsync();
+        using var watch = await StartWatchAsync(workspace);
+        var mark = watch.Output.Length;
+        workspace.WriteDockerfile("bot", ("io.clustersim.start", "never")); // the iteration's rollout never finishes
+        await Network.WaitUntilAsync(() => Task.FromResult(watch.Output[mark..].Contains("Rollout: waiting for bot", StringComparison.Ordinal)), OneIteration, "iteration 1's rollout to start:\n" + watch.Output);
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        Signals.Send(watch.ProcessId, Signals.SIGINT);
+        var exit = await watch.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        var took = clock.Elapsed;
+
+        Assert.Equal(130, exit);
+        Assert.True(took < TimeSpan.FromSeconds(10), $"Ctrl-C during the rollout ended the Watch after {took} (the issue asks for 2 s; 10 s allowed on two busy cores)");
+        Assert.Matches(@"Watch: ended after \d+m\d\ds: 1 iteration\(s\), nothing rolled out\.", watch.Output);
+        Assert.Matches(@"bot\s+\S+:id-\w{16}\s+\w{12}\s+[\d.]+s\s+loaded [\d.]+s\s+(interrupted|rolling out)", watch.Output); // the table of what it left
+        Assert.Contains("Error: The build was cancelled (SIGINT).", watch.Output);
+        Assert.DoesNotContain("One or more errors occurred", watch.Output);
+        Assert.Equal("", HolderOf(workspace));
+        await Network.WaitUntilAsync(() => Task.FromResult(KubectlProcessesOf(workspace).Count == 0), TimeSpan.FromSeconds(10), "the Watch's kubectl processes (watches, log followers) to end");
+    }
+
     /// <summary>The kubectl processes that talk to this workspace's cluster (found by their KUBECONFIG).</summary>
     private static List<int> KubectlProcessesOf(PipelineWorkspace workspace)
     {
