@@ -101,8 +101,9 @@ public sealed class WatchSession(BuildContext context, WatchOptions options)
                 await IterateAsync(services, change, started);
             }
         }
-        catch (Exception exception) when (exception is BuildCancelledException or OperationCanceledException)
+        catch (Exception exception) when (exception is BuildCancelledException or OperationCanceledException || context.Cancellation.IsCancellationRequested)
         {
+            // After Ctrl-C any failure is the cancellation's (a task body's wait ends in an AggregateException of it).
             context.LogText("");
             context.LogText(Summary());
             context.Cancellation.ThrowIfCancellationRequested();
@@ -157,6 +158,7 @@ public sealed class WatchSession(BuildContext context, WatchOptions options)
         _iterations++;
         context.StartIteration(_config with { Services = services });
         var failures = new List<string>();
+        var podsBefore = new Dictionary<string, IReadOnlyList<string>?>(StringComparer.Ordinal);
         try
         {
             if (services.Count > 0)
@@ -178,6 +180,17 @@ public sealed class WatchSession(BuildContext context, WatchOptions options)
             {
                 // As Deploy: every service's image set to its tag, so applying changes nothing else.
                 context.BuiltImages.AddRange(_images.Values.Where(i => built.All(b => b.Service.Name != i.Service.Name)).Select(i => i with { Reused = true }));
+            }
+
+            // A reused image may keep its pods (a manifest applied again, an image the deployment already runs): their
+            // followers go on, so their lines are not printed again as new. Only images built now surely get new pods.
+            foreach (var image in context.BuiltImages.Where(i => i.Reused))
+            {
+                podsBefore[image.Service.Name] = PodsRunning(image);
+            }
+
+            if (change.Manifests.Count > 0)
+            {
                 await Step(nameof(ApplyManifests), failures, () => Run(new ApplyManifests().Run));
             }
 
@@ -188,7 +201,7 @@ public sealed class WatchSession(BuildContext context, WatchOptions options)
         }
         finally
         {
-            Remember(context.BuiltImages.Where(i => context.Report.For(i.Service.Name).Rollout.State == RolloutResult.RolledOut), wholeLog: true);
+            Remember(context.BuiltImages.Where(i => context.Report.For(i.Service.Name).Rollout.State == RolloutResult.RolledOut && !SamePods(i, podsBefore)), wholeLog: true);
             foreach (var report in services.Select(s => context.Report.For(s.Name)))
             {
                 if (report.Rollout.State == RolloutResult.RolledOut)
@@ -257,6 +270,25 @@ public sealed class WatchSession(BuildContext context, WatchOptions options)
         }
     }
 
+    /// <summary>Whether the pods that run the image are the ones that ran it before the iteration (then they are followed already).</summary>
+    private bool SamePods(BuiltImage image, Dictionary<string, IReadOnlyList<string>?> before) =>
+        before.TryGetValue(image.Service.Name, out var was) && was is { Count: > 0 } && PodsRunning(image) is { } now && now.SequenceEqual(was, StringComparer.Ordinal);
+
+    /// <summary>The names of the pods that run the image now, sorted; null when the cluster did not say.</summary>
+    private IReadOnlyList<string>? PodsRunning(BuiltImage image)
+    {
+        try
+        {
+            var selector = context.Cluster?.Deployments.GetValueOrDefault(image.Service.Deployment)?.SelectorText ?? SelectorOf(image.Service);
+            var pods = context.KubectlGetJson(context.Kubectl(Deadlines.Quick), "pods", selector: selector);
+            return PodLogFollowers.RunningImage(pods, image.Service.Container, image.Reference).Order(StringComparer.Ordinal).ToList();
+        }
+        catch (Exception exception) when (IsIterationFailure(exception))
+        {
+            return null;
+        }
+    }
+
     private string SelectorOf(ServiceConfig service)
     {
         try
@@ -315,13 +347,17 @@ public sealed class WatchSession(BuildContext context, WatchOptions options)
         }
 
         context.LogText($"Watch: {Path.GetFileName(_config.FilePath)} reloaded: {string.Join(", ", reloaded.Services.Select(s => s.Name))}.");
-        foreach (var service in reloaded.Services.Where(s => !_config.Services.Contains(s)))
+        foreach (var service in reloaded.Services.Where(s => !_config.Services.Any(previous => SameEntry(previous, s))))
         {
             _digests.Remove(service.Name); // a new or changed entry: redeployed
         }
 
         return reloaded;
     }
+
+    /// <summary>Whether two entries of the services file say the same; the record's own equality compares BuildArgs by reference, so a reload would find every entry changed.</summary>
+    private static bool SameEntry(ServiceConfig a, ServiceConfig b) =>
+        a with { BuildArgs = b.BuildArgs } == b && a.BuildOptions().SequenceEqual(b.BuildOptions(), StringComparer.Ordinal);
 
     private static string? Digest(ServiceConfig service) =>
         BuildInputs.ReadDockerfile(service) is { } dockerfile ? BuildInputs.Content(service, dockerfile)?.Hash : null;
