@@ -186,16 +186,28 @@ public sealed class ClusterLease : IDisposable
             {
                 _resourceVersion = LeaseRecord.Parse(System.Text.Json.Nodes.JsonNode.Parse(result.OutputText)!).ResourceVersion;
             }
+            else if (KubectlErrors.IsConflict(result) && StillOurs(deadline) is { } version)
+            {
+                // An earlier renewal whose kubectl ran out of time still reached the server: the lease is ours, newer.
+                _resourceVersion = version;
+            }
             else if (KubectlErrors.IsConflict(result) || KubectlErrors.IsNotFound(result))
             {
                 _resourceVersion = null;
                 _warn($"ClusterLock: lost the Lease {RedeployLease.Name}: it was not renewed for {KubectlRunner.Seconds(_duration)} and another run may hold it now.");
             }
         }
-        catch (Exception exception) when (exception is ToolTimeoutException or ToolNotFoundException or FormatException)
+        catch (Exception exception) when (exception is ToolTimeoutException or ToolNotFoundException or ToolFailedException or FormatException)
         {
             // Tried again at the next tick; the lease lasts three of them.
         }
+    }
+
+    /// <summary>The lease's version when it still names this run (read again after a Conflict), else null.</summary>
+    private string? StillOurs(TimeSpan deadline)
+    {
+        var json = _context.KubectlGetJson(_kubectl(deadline), "lease", RedeployLease.Name);
+        return json is not null && LeaseRecord.Parse(json) is { } current && current.Holder == _holder ? current.ResourceVersion : null;
     }
 
     /// <summary><c>kubectl create|replace --filename=- --output=json</c> with the Lease on standard input.</summary>

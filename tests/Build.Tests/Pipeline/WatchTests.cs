@@ -54,6 +54,15 @@ public sealed class WatchTests
         Assert.True(exit == 130, $"exit code {exit?.ToString() ?? "none: still running 30 s after Ctrl-C"}, not 130:\n{watch.Output}");
     }
 
+    /// <summary>From the Lease's acquisition to its last renewal.</summary>
+    private static TimeSpan HeldFor(PipelineWorkspace workspace)
+    {
+        var spec = workspace.Cluster.GetLease(PipelineWorkspace.Namespace, "coinpilot-redeploy")?["spec"];
+        return spec?["renewTime"] is null || spec["acquireTime"] is null ? TimeSpan.Zero
+            : DateTimeOffset.Parse(spec["renewTime"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture) -
+              DateTimeOffset.Parse(spec["acquireTime"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     private static string HolderOf(PipelineWorkspace workspace) =>
         workspace.Cluster.GetLease(PipelineWorkspace.Namespace, "coinpilot-redeploy")?["spec"]?["holderIdentity"]?.GetValue<string>() ?? "";
 
@@ -141,9 +150,12 @@ public sealed class WatchTests
     public async Task A_redeploy_from_another_terminal_is_refused_naming_the_watch_and_ctrl_c_frees_the_lock()
     {
         await using var workspace = await PipelineWorkspace.DeployedAsync();
-        // The default --lock-lease (30s): with a short one, a renewal that times out on a loaded machine loses the Lease (see ClusterLease.Renew).
-        using var watch = await StartWatchAsync(workspace);
+        using var watch = await StartWatchAsync(workspace, "--lock-lease=10s");
         var rollouts = workspace.Rollouts("web");
+        // The Lease is renewed for the whole session, not only during the first Redeploy (a renewal whose kubectl ran
+        // out of time but reached the server is found to be ours on the next one: ClusterLease.Renew).
+        await workspace.Cluster.WaitUntilAsync(_ => HeldFor(workspace) > TimeSpan.FromSeconds(10 + 2), TimeSpan.FromSeconds(40), "renewals of the Watch's Lease past its duration");
+        Assert.DoesNotContain("lost the Lease", watch.Output);
 
         var refused = await BuildProcess.RunAsync([$"--config={workspace.ConfigFile}", "--target=Redeploy", "--services=web", "--force-restart=1"], workspace.EnvironmentOf("bob"), TimeSpan.FromMinutes(2));
 
