@@ -14,7 +14,8 @@ namespace Redeploy.Benchmark;
 /// round starts a Redeploy), each with its own build contexts (their own random bytes), images and services file, so
 /// neither profits from the other's build cache and the Watch's lock does not stand in the Redeploy's way. Each round
 /// writes the same kind of change (new content in svc-01's version.txt) to both, one after the other, (a) and (b)
-/// taking turns to go first. After the rounds: the Watch's CPU while idle over ~10 s (from /proc/PID/stat), then
+/// taking turns to go first; the Watch is stopped (SIGSTOP) while a Redeploy runs, so (b) does not share the CPU with
+/// it. After the rounds: the Watch's CPU while idle over ~10 s (from /proc/PID/stat), then
 /// SIGINT, and a check that the Watch and every process it had started are gone.
 /// Options: --innerloop-services 2,20 (the counts), --innerloop-delivery load,docker-env (docker-env needs the node's
 /// dockerd, see SimulatedCluster.DockerDaemonProblem).
@@ -118,9 +119,20 @@ public static class InnerLoopBenchmark
                 }
                 else
                 {
-                    var (latency, exit) = await TimeRedeployAsync(workspace, buildDll);
-                    result.Redeploy.Add(latency);
-                    result.RedeployExit.Add(exit);
+                    // The Watch of the other namespace is stopped (SIGSTOP) while the Redeploy runs, so that (b) is a
+                    // Redeploy on a machine without a Watch, as a user who does not use Watch has it: an idle Watch
+                    // should cost nothing, but one that spins (see the idle CPU) would slow (b) down on 2 cores.
+                    watch.Pause();
+                    try
+                    {
+                        var (latency, exit) = await TimeRedeployAsync(workspace, buildDll);
+                        result.Redeploy.Add(latency);
+                        result.RedeployExit.Add(exit);
+                    }
+                    finally
+                    {
+                        watch.Resume();
+                    }
                 }
             }
         }
@@ -204,6 +216,9 @@ public static class InnerLoopBenchmark
 /// <summary>A running ./build.sh --target=Watch: its output lines as they come, its CPU, and Ctrl-C.</summary>
 public sealed class WatchProcess : IAsyncDisposable
 {
+    private const int SIGCONT = 18; // Linux (x86-64 and arm64)
+    private const int SIGSTOP = 19;
+
     private readonly Process _process;
     private readonly List<string> _lines = [];
     private readonly SemaphoreSlim _newLine = new(0);
@@ -306,6 +321,12 @@ public sealed class WatchProcess : IAsyncDisposable
         var seconds = clock.Elapsed.TotalSeconds;
         return (100 * (own1 - own0) / ticksPerSecond / seconds, 100 * (all1 - all0) / ticksPerSecond / seconds);
     }
+
+    /// <summary>Stops the Watch process (SIGSTOP: it gets no CPU; its children, log followers, run on).</summary>
+    public void Pause() => Signals.Send(_process.Id, SIGSTOP);
+
+    /// <summary>Lets a paused Watch go on (SIGCONT).</summary>
+    public void Resume() => Signals.Send(_process.Id, SIGCONT);
 
     /// <summary>
     /// Ctrl-C (SIGINT), as a terminal sends it; then whether the Watch ended within the deadline and left none of the
