@@ -530,6 +530,12 @@ public sealed class InnerLoopWorkspace : IAsyncDisposable
     /// </summary>
     public async Task WaitForNewImageAsync(string pipeline, string service, string? before, TimeSpan timeout, Func<string?> gaveUp)
     {
+        if (before is null)
+        {
+            // Without the image it ran before, the old image (still the template's) could pass for the new one.
+            throw new InvalidOperationException($"{service} in {Namespace(pipeline)} did not run one image, ready, before the change");
+        }
+
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
