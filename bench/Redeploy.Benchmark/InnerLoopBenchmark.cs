@@ -537,22 +537,28 @@ public sealed class InnerLoopWorkspace : IAsyncDisposable
         }
 
         var deadline = DateTime.UtcNow + timeout;
-        while (true)
+        bool Done()
         {
             var ids = RunningImageIds(pipeline, service);
-            if (ids.Count > 0 && ids.All(id => id != before) && ids.Distinct().Count() == 1 && ids[0] == TemplateImageId(pipeline, service))
+            return ids.Count > 0 && ids.All(id => id != before) && ids.Distinct().Count() == 1 && ids[0] == TemplateImageId(pipeline, service);
+        }
+
+        while (true)
+        {
+            if (Done())
             {
                 return;
             }
 
-            if (gaveUp() is { } reason)
+            // Asked again after the reason: a Redeploy that ended just after the first look has rolled out.
+            if (gaveUp() is { } reason && !Done())
             {
                 throw new InvalidOperationException($"{service} in {Namespace(pipeline)} never ran its new image: {reason}");
             }
 
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"timed out after {timeout.TotalSeconds:0}s waiting until {service} in {Namespace(pipeline)} runs its new image (it runs {string.Join(", ", ids)})");
+                throw new TimeoutException($"timed out after {timeout.TotalSeconds:0}s waiting until {service} in {Namespace(pipeline)} runs its new image (it runs {string.Join(", ", RunningImageIds(pipeline, service))})");
             }
 
             await Task.Delay(25);
