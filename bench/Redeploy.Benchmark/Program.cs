@@ -26,10 +26,15 @@ using TestSupport;
 // - verdict: how long a rollout that cannot succeed takes to end, with the kubelet's own back-off (VerdictBenchmark.cs).
 // --verbose prints Cake's task report of each compared redeploy and the command lines each sweep run made.
 // A benchmark: it prints numbers, it does not pass or fail on them.
+<<<<<<< HEAD
 string? Option(string name) =>
     args.Where(a => a.StartsWith(name + "=", StringComparison.Ordinal)).Select(a => a[(name.Length + 1)..]).LastOrDefault()
     ?? args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 string[] sections = ["startup", "compare", "sweep", "delivery", "verdict"];
+=======
+string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+string[] sections = ["startup", "compare", "sweep", "delivery", "verdict", "innerloop"];
+>>>>>>> innerloop
 var buildDll = Option("--build-dll");
 var rounds = int.Parse(Option("--rounds") ?? "3", CultureInfo.InvariantCulture);
 var blobMegabytes = int.Parse(Option("--blob-mb") ?? "50", CultureInfo.InvariantCulture);
@@ -117,6 +122,21 @@ if (only.Contains("delivery"))
 if (only.Contains("verdict"))
 {
     foreach (var line in await VerdictBenchmark.RunAsync(buildDll))
+    {
+        Console.WriteLine(line);
+    }
+}
+
+// - innerloop (issue 17): a running Watch against a fresh Redeploy, a changed file to the new image running
+//   (InnerLoopBenchmark.cs; --innerloop-services 2,20, --innerloop-delivery load,docker-env).
+if (only.Contains("innerloop"))
+{
+    if (only.Any(s => s != "innerloop"))
+    {
+        Console.WriteLine();
+    }
+
+    foreach (var line in await InnerLoopBenchmark.RunAsync(args, rounds, blobMegabytes, buildDll))
     {
         Console.WriteLine(line);
     }

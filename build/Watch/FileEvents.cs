@@ -102,7 +102,9 @@ public sealed class FileEvents : IDisposable
                 wait = wait == Timeout.InfiniteTimeSpan || wait > left ? left : wait;
             }
 
-            _signal.Wait(wait < TimeSpan.Zero ? TimeSpan.Zero : wait, token);
+            // Infinite (-1 ms) waits for the next event; only a quiet period already over is clamped to no wait
+            // (clamping infinite too made an idle Watch spin a core: the inner-loop benchmark's idle CPU found it).
+            _signal.Wait(wait == Timeout.InfiniteTimeSpan || wait >= TimeSpan.Zero ? wait : TimeSpan.Zero, token);
         }
     }
 
