@@ -26,15 +26,10 @@ using TestSupport;
 // - verdict: how long a rollout that cannot succeed takes to end, with the kubelet's own back-off (VerdictBenchmark.cs).
 // --verbose prints Cake's task report of each compared redeploy and the command lines each sweep run made.
 // A benchmark: it prints numbers, it does not pass or fail on them.
-<<<<<<< HEAD
 string? Option(string name) =>
     args.Where(a => a.StartsWith(name + "=", StringComparison.Ordinal)).Select(a => a[(name.Length + 1)..]).LastOrDefault()
     ?? args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
-string[] sections = ["startup", "compare", "sweep", "delivery", "verdict"];
-=======
-string? Option(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
 string[] sections = ["startup", "compare", "sweep", "delivery", "verdict", "innerloop"];
->>>>>>> innerloop
 var buildDll = Option("--build-dll");
 var rounds = int.Parse(Option("--rounds") ?? "3", CultureInfo.InvariantCulture);
 var blobMegabytes = int.Parse(Option("--blob-mb") ?? "50", CultureInfo.InvariantCulture);
