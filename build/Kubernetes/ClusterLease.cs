@@ -142,6 +142,13 @@ public sealed class ClusterLease : IDisposable
             using var cleanup = BuildCancellation.Cleanup();
             var result = Write(_context, _kubectl(Deadlines.LeaseRelease), "replace",
                 RedeployLease.Manifest(_namespace, null, _duration, _acquired, DateTimeOffset.UtcNow, _transitions, version));
+            if (KubectlErrors.IsConflict(result) && StillOurs(Deadlines.LeaseRelease) is { } current)
+            {
+                // A renewal that a Ctrl-C stopped may still have reached the server: the lease is ours, newer.
+                result = Write(_context, _kubectl(Deadlines.LeaseRelease), "replace",
+                    RedeployLease.Manifest(_namespace, null, _duration, _acquired, DateTimeOffset.UtcNow, _transitions, current));
+            }
+
             return result.Succeeded || KubectlErrors.IsConflict(result) ? null : string.Join(" ", result.LastLines(1));
         }
         catch (Exception exception)
