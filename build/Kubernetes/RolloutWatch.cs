@@ -165,7 +165,16 @@ public sealed class RolloutWatch : IDisposable
             tool.Kill();
         }
 
-        Task.WaitAll([.. _loops], TimeSpan.FromSeconds(10));
+        try
+        {
+            Task.WaitAll([.. _loops], TimeSpan.FromSeconds(10));
+        }
+        catch (AggregateException)
+        {
+            // The loops end by this stop (or a Ctrl-C that killed their kubectl): what they threw then is no news, and
+            // must not replace the error the wait ended with.
+        }
+
         _changed.Dispose();
         _stop.Dispose();
     }

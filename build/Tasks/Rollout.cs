@@ -143,7 +143,7 @@ public sealed class Rollout : FrostingTask<BuildContext>, IPlannedTask
     private static void OnChange(BuildContext context, IReadOnlyList<RolloutStep> waiting, DeploymentRollout rollout)
     {
         context.Log.Verbose("Rollout: {0}", rollout.CannotStart is { } cannot ? $"deployment/{rollout.Name}: a new pod cannot start: {cannot}" : rollout.Status.Message);
-        foreach (var step in waiting.Where(s => s.Deployment.Name == rollout.Name && !rollout.IsFinal))
+        foreach (var step in waiting.Where(s => s.Deployment.Name == rollout.Name && !rollout.IsFinal && !context.Cancellation.IsCancellationRequested))
         {
             context.Report.For(step.Image.Service.Name).Rollout = new(RolloutResult.RollingOut, rollout.Status.Progress);
         }
@@ -194,8 +194,9 @@ public sealed class Rollout : FrostingTask<BuildContext>, IPlannedTask
                 }
             }
         }
-        catch (BuildCancelledException)
+        catch (Exception) when (context.Cancellation.IsCancellationRequested)
         {
+            // Ctrl-C: the watches' killed kubectl processes may end the wait as one AggregateException of them.
             var rollouts = watch.Rollouts;
             foreach (var step in waiting.Where(s => !rollouts[s.Deployment.Name].IsFinal))
             {
@@ -203,6 +204,7 @@ public sealed class Rollout : FrostingTask<BuildContext>, IPlannedTask
                 report.Rollout = report.Rollout with { State = RolloutResult.Interrupted };
             }
 
+            context.Cancellation.ThrowIfCancellationRequested();
             throw;
         }
     }

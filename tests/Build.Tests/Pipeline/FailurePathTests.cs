@@ -202,7 +202,7 @@ public sealed class FailurePathTests
         var exit = await run.WaitForExitAsync(TimeSpan.FromSeconds(20));
 
         Assert.Equal(130, exit);
-        Assert.Matches(@"bot\s+\S+:id-\w{16}\s+\w{12}\s+[\d.]+s\s+loaded [\d.]+s\s+interrupted", run.Output);
+        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(run.Output, @"bot\s+\S+:id-\w{16}\s+\w{12}\s+[\d.]+s\s+loaded [\d.]+s\s+interrupted"), run.Output);
         Assert.Matches(@"web\s+\S+:id-\w{16}\s+\w{12}\s+reused\s+on node\s+unchanged", run.Output);
         Assert.Contains("This run changed deployment/bot and left it as the table says", run.Output);
         Assert.Contains("To undo bot: kubectl --context=minikube --namespace=coin-pilot-ns rollout undo deployment/bot", run.Output);
