@@ -9,8 +9,11 @@ namespace Build.Kubernetes;
 /// <summary>Where one deployment's rollout stands: its status as <c>kubectl rollout status</c> judges it, and its new pods.</summary>
 public sealed record DeploymentRollout(string Name, RolloutState Status, string? CannotStart, int NewPodsReady, int Wanted)
 {
-    /// <summary>Failed as soon as a new pod cannot start (see <see cref="StartVerdict"/>), whatever the status says.</summary>
-    public RolloutPhase Phase => Status.Phase == RolloutPhase.Waiting && CannotStart is not null ? RolloutPhase.Failed : Status.Phase;
+    /// <summary>
+    /// Failed as soon as a new pod cannot start (see <see cref="StartVerdict"/>), whatever the status says: also when the
+    /// deployment completed with a pod that crashed more often than allowed (it runs now, after a restart).
+    /// </summary>
+    public RolloutPhase Phase => Status.Phase != RolloutPhase.Failed && CannotStart is not null ? RolloutPhase.Failed : Status.Phase;
 
     public bool IsFinal => Phase != RolloutPhase.Waiting;
 
@@ -313,9 +316,17 @@ public sealed class RolloutWatch : IDisposable
     private DeploymentRollout Judge(string name, JsonNode deployment)
     {
         var fresh = Mine(name, deployment).Where(p => StartVerdict.IsNew(p, deployment)).ToList();
+        var status = RolloutState.Of(deployment);
+        if (status.Phase == RolloutPhase.Complete && Wanted(deployment) > 0 && !fresh.Any(IsReady))
+        {
+            // The pods watch is a separate stream and may lag: judge a complete rollout only once it shows a new pod
+            // ready, so a pod that crashed before it became ready is seen (the next pod event judges it again).
+            status = status with { Phase = RolloutPhase.Waiting };
+        }
+
         return new DeploymentRollout(
             name,
-            RolloutState.Of(deployment),
+            status,
             fresh.Select(p => StartVerdict.CannotStart(p, _allowedRestarts)).FirstOrDefault(v => v is not null),
             fresh.Count(IsReady),
             Wanted(deployment));
