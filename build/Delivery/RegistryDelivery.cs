@@ -157,7 +157,9 @@ public sealed class RegistryDelivery(DeliveryChoice choice, ToolEnvironment dock
             : $"docker push {image.Reference} failed: {message}";
 
     public override IReadOnlyList<Pruning.IImageStore> ImageStores(BuildContext context, bool registry) =>
-        registry ? [.. base.ImageStores(context, registry), new Pruning.RegistryStore(Registry, Credentials ?? ReadableCredentials(context))] : base.ImageStores(context, registry);
+        registry && base.ImageStores(context, registry) is [Pruning.DockerStore local] // the local daemon built and pushed them: it dates them
+            ? [local, new Pruning.RegistryStore(Registry, Credentials ?? ReadableCredentials(context), local)]
+            : base.ImageStores(context, registry);
 
     /// <summary>A login to read the registry with when none was made (a dry run): inline, from the environment, or saved.</summary>
     private RegistryCredentials? ReadableCredentials(BuildContext context) =>

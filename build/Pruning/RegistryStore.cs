@@ -6,9 +6,11 @@ namespace Build.Pruning;
 /// <summary>
 /// A registry, through its HTTP API: tags from <c>tags/list</c>, each tag's manifest (digest, image ID, size), and
 /// <c>DELETE</c> by digest, which removes every tag on that manifest (so the plan keeps a tag whose manifest a kept
-/// tag shares). Distribution refuses deletes unless <c>storage.delete.enabled</c> is true.
+/// tag shares). Distribution refuses deletes unless <c>storage.delete.enabled</c> is true. A manifest does not say when
+/// its image was made: the local daemon that built and pushed it (<paramref name="builtWith"/>) says, by image ID, as
+/// it does for the node; without a date, "the newest" would be the first tags by name.
 /// </summary>
-public sealed class RegistryStore(RegistryAddress registry, RegistryCredentials? credentials) : IImageStore
+public sealed class RegistryStore(RegistryAddress registry, RegistryCredentials? credentials, DockerStore? builtWith = null) : IImageStore
 {
     public string Place => $"registry {registry.Host}";
 
@@ -38,7 +40,9 @@ public sealed class RegistryStore(RegistryAddress registry, RegistryCredentials?
             }));
         }
 
-        return found;
+        var ids = found.Select(t => t.Id).OfType<ImageId>().Distinct().ToList();
+        var created = builtWith is null || ids.Count == 0 ? new Dictionary<ImageId, DateTimeOffset>() : builtWith.CreatedTimes(ids, budget);
+        return found.Select(t => t.Id is { } id && created.TryGetValue(id, out var when) ? t with { Created = when } : t).ToList();
     }
 
     public Removal Remove(IReadOnlyList<StoredTag> tags, PruneBudget budget)
